@@ -1,0 +1,26 @@
+package dev.servercore.actuate;
+
+import dev.servercore.autoconfigure.ServerCoreAutoConfiguration;
+import dev.servercore.core.ServerMetrics;
+import dev.servercore.core.SessionRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Records servercore's events in the application's {@link MeterRegistry}.
+ */
+@AutoConfiguration(before = ServerCoreAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+public final class ServerCoreMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ServerMetrics.class)
+	ServerCoreMeters serverCoreMeters(MeterRegistry meterRegistry, SessionRegistry sessionRegistry) {
+		return new ServerCoreMeters(meterRegistry, sessionRegistry);
+	}
+
+}

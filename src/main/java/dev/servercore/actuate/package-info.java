@@ -1,0 +1,4 @@
+/**
+ * Actuator for servercore: Micrometer meters, health, and the sessions endpoint.
+ */
+package dev.servercore.actuate;

@@ -1,0 +1,88 @@
+package dev.servercore.autoconfigure;
+
+import dev.servercore.core.EchoHandler;
+import dev.servercore.core.EventLoops;
+import dev.servercore.core.ServerCore;
+import dev.servercore.core.ServerMetrics;
+import dev.servercore.core.SessionHandler;
+import dev.servercore.core.SessionPipeline;
+import dev.servercore.core.SessionRegistry;
+import dev.servercore.core.SessionSettings;
+import io.netty.channel.WriteBufferWaterMark;
+import reactor.netty.tcp.TcpServer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Beans of the servercore TCP server: event loops, session registry, handler, the configured
+ * {@link TcpServer}, the {@link ServerCore} and its lifecycle. Every bean backs off when the application
+ * declares its own, so an application replaces the echo handler by declaring a {@link SessionHandler} bean.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(ServerCoreProperties.class)
+public final class ServerCoreAutoConfiguration {
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean
+	EventLoops servercoreLoopResources(ServerCoreProperties properties) {
+		ServerCoreProperties.Io io = properties.getIo();
+		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionRegistry sessionRegistry() {
+		return new SessionRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionHandler sessionHandler() {
+		return new EchoHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
+			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+		ServerCoreProperties.Send send = properties.getSend();
+		SessionSettings settings = new SessionSettings(send.getQueueCap().toBytes(), send.getCloseFlushTimeout());
+		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE), settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "servercoreTcpServer")
+	TcpServer servercoreTcpServer(ServerCoreProperties properties, EventLoops loops, SessionPipeline pipeline,
+			ObjectProvider<TcpServerCustomizer> customizers) {
+		ServerCoreProperties.Send send = properties.getSend();
+		WriteBufferWaterMark waterMark = new WriteBufferWaterMark((int) send.getLowWaterMark().toBytes(),
+				(int) send.getHighWaterMark().toBytes());
+		TcpServer server = ServerCore.tcpServer(properties.getHost(), properties.getPort(), loops, pipeline,
+				waterMark);
+		for (TcpServerCustomizer customizer : customizers.orderedStream().toList()) {
+			server = customizer.customize(server);
+		}
+		return server;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerCore serverCore(ServerCoreProperties properties, TcpServer servercoreTcpServer, SessionRegistry registry,
+			EventLoops loops) {
+		return new ServerCore(servercoreTcpServer, registry, loops, properties.getLifecycleTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ConfigurableEnvironment environment,
+			ApplicationEventPublisher publisher) {
+		return new ServerCoreLifecycle(serverCore, environment, publisher);
+	}
+
+}

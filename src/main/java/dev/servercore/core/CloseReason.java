@@ -1,0 +1,53 @@
+package dev.servercore.core;
+
+/**
+ * Why a session ended. Every closed session has exactly one: the first reason given wins.
+ */
+public enum CloseReason {
+
+	/** The peer closed its side of the connection: the article's zero-byte completion. */
+	PEER_CLOSED,
+
+	/** The connection was reset by the peer or failed with an I/O error. */
+	RESET,
+
+	/** An unexpected error inside the server's own pipeline (not the application handler). */
+	ERROR,
+
+	/** The application handler threw; only that session is closed. */
+	HANDLER_ERROR,
+
+	/** The application closed the session through {@link Session#close(CloseReason)}. */
+	CLOSED_BY_APPLICATION,
+
+	/** An operator removed the session (for example through the sessions endpoint). */
+	KICKED,
+
+	/** The server stopped, or its drain ended with the session still open. */
+	SERVER_SHUTDOWN,
+
+	/** Nothing was received for longer than the idle timeout. */
+	IDLE_TIMEOUT,
+
+	/** A packet header announced a length above the maximum packet size. */
+	FRAME_TOO_LARGE,
+
+	/** A packet header could not be valid (for example a negative length). */
+	PROTOCOL_ERROR,
+
+	/** The peer did not read: the bytes queued for it passed the per-session cap. */
+	SLOW_CONSUMER,
+
+	/** The connection was refused at accept because a session limit was reached. */
+	REJECTED_LIMIT;
+
+	/**
+	 * Returns whether a session closed for this reason first flushes what was sent before the close.
+	 * A slow consumer, a reset or an internal error close at once: their queue would never drain.
+	 * @return {@code true} to flush queued sends before closing
+	 */
+	public boolean flushesBeforeClose() {
+		return this != SLOW_CONSUMER && this != RESET && this != ERROR && this != PEER_CLOSED;
+	}
+
+}

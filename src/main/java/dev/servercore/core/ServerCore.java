@@ -1,0 +1,228 @@
+package dev.servercore.core;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.ChannelBindException;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The server: a listening socket on the event loops, whose accepted connections become sessions.
+ *
+ * <p>Start binds the listener; stop closes the listener, then the sessions
+ * ({@link CloseReason#SERVER_SHUTDOWN}), then the loops. A failed accept or a broken connection never stops
+ * the server: Reactor Netty pauses accepting for a second on an accept error, and a session's failure
+ * closes that session only.
+ *
+ * <pre>
+ * EventLoops loops = EventLoops.create(Transport.AUTO, 4, "servercore-io");
+ * SessionRegistry registry = new SessionRegistry();
+ * SessionPipeline pipeline = new SessionPipeline(registry, new EchoHandler(), ServerMetrics.NONE, SessionSettings.DEFAULTS);
+ * ServerCore server = new ServerCore(ServerCore.tcpServer("0.0.0.0", 7000, loops, pipeline, null), registry, loops);
+ * server.start();
+ * </pre>
+ */
+public final class ServerCore {
+
+	/** How long start and each stop step may take. */
+	public static final Duration DEFAULT_LIFECYCLE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerCore.class);
+
+	private final TcpServer tcpServer;
+
+	private final SessionRegistry registry;
+
+	private final EventLoops loops;
+
+	private final Duration lifecycleTimeout;
+
+	private volatile DisposableServer server;
+
+	private volatile InetSocketAddress boundAddress;
+
+	/**
+	 * Creates a server; nothing is bound until {@link #start()}.
+	 * @param tcpServer the configured Reactor Netty server (see {@link #tcpServer})
+	 * @param registry the registry its sessions go to
+	 * @param loops the event loops it runs on
+	 */
+	public ServerCore(TcpServer tcpServer, SessionRegistry registry, EventLoops loops) {
+		this(tcpServer, registry, loops, DEFAULT_LIFECYCLE_TIMEOUT);
+	}
+
+	/**
+	 * Creates a server; nothing is bound until {@link #start()}.
+	 * @param tcpServer the configured Reactor Netty server (see {@link #tcpServer})
+	 * @param registry the registry its sessions go to
+	 * @param loops the event loops it runs on
+	 * @param lifecycleTimeout how long start and each stop step may take
+	 */
+	public ServerCore(TcpServer tcpServer, SessionRegistry registry, EventLoops loops, Duration lifecycleTimeout) {
+		this.tcpServer = Objects.requireNonNull(tcpServer, "tcpServer");
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.loops = Objects.requireNonNull(loops, "loops");
+		this.lifecycleTimeout = Objects.requireNonNull(lifecycleTimeout, "lifecycleTimeout");
+	}
+
+	/**
+	 * Configures a Reactor Netty {@link TcpServer} for servercore: bound address, event loops, the session
+	 * pipeline on every accepted channel, and the socket options of a long-lived game connection.
+	 * @param host the address to bind, {@code null} or empty for all interfaces
+	 * @param port the port to bind, 0 for an ephemeral one
+	 * @param loops the event loops
+	 * @param pipeline the per-channel pipeline
+	 * @param waterMark the send buffer water marks (Netty's default when {@code null})
+	 * @return the configured server, not yet bound
+	 */
+	public static TcpServer tcpServer(String host, int port, EventLoops loops, SessionPipeline pipeline,
+			WriteBufferWaterMark waterMark) {
+		TcpServer server = TcpServer.create()
+			.port(port)
+			.runOn(loops)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.doOnChannelInit(pipeline)
+			// Sessions end when their channel closes, not when a publisher completes.
+			.handle((inbound, outbound) -> Mono.never());
+		if (host != null && !host.isEmpty()) {
+			server = server.host(host);
+		}
+		if (waterMark != null) {
+			server = server.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+		}
+		return server;
+	}
+
+	/**
+	 * Binds the listener.
+	 * @throws PortInUseException if the port is already in use
+	 * @throws IllegalStateException if the server cannot bind for another reason
+	 */
+	public synchronized void start() {
+		if (this.server != null) {
+			return;
+		}
+		try {
+			this.server = this.tcpServer.bindNow(this.lifecycleTimeout);
+		}
+		catch (ChannelBindException ex) {
+			if (isAddressInUse(ex)) {
+				throw new PortInUseException(ex.localPort(), ex);
+			}
+			throw new IllegalStateException("servercore cannot listen on " + ex.localHost() + ":" + ex.localPort()
+					+ ": " + ex.getCause(), ex);
+		}
+		this.boundAddress = (InetSocketAddress) this.server.address();
+		logger.info("servercore listening on {} ({} transport, {} workers)", this.boundAddress,
+				this.loops.transport().displayName(), this.loops.workers());
+	}
+
+	/**
+	 * Closes the listener: new connections are refused, open sessions go on. Idempotent.
+	 */
+	public void stopAccepting() {
+		DisposableServer listener = this.server;
+		if (listener != null && !listener.isDisposed()) {
+			listener.disposeNow(this.lifecycleTimeout);
+			logger.info("servercore stopped accepting on {}", this.boundAddress);
+		}
+	}
+
+	/**
+	 * Closes every open session and waits, at most the lifecycle timeout, for them to leave the registry.
+	 * @param reason the close reason
+	 * @return {@code true} if every session closed in time
+	 */
+	public boolean closeSessions(CloseReason reason) {
+		try {
+			this.registry.closeAll(reason).get(this.lifecycleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("servercore: {} sessions still open after {}", this.registry.size(), this.lifecycleTimeout);
+			return false;
+		}
+	}
+
+	/**
+	 * Stops the server: the listener, then the sessions ({@link CloseReason#SERVER_SHUTDOWN}), then the
+	 * event loops. Idempotent.
+	 */
+	public synchronized void stop() {
+		stopAccepting();
+		closeSessions(CloseReason.SERVER_SHUTDOWN);
+		this.loops.disposeLater().block(this.lifecycleTimeout);
+	}
+
+	/**
+	 * Returns whether the listener is bound.
+	 * @return {@code true} between start and stop
+	 */
+	public boolean isListening() {
+		DisposableServer listener = this.server;
+		return listener != null && !listener.isDisposed();
+	}
+
+	/**
+	 * Returns the bound address.
+	 * @return the address, or {@code null} before start
+	 */
+	public InetSocketAddress address() {
+		return this.boundAddress;
+	}
+
+	/**
+	 * Returns the bound port.
+	 * @return the port, or -1 before start
+	 */
+	public int port() {
+		InetSocketAddress address = this.boundAddress;
+		return (address != null) ? address.getPort() : -1;
+	}
+
+	/**
+	 * Returns the session registry.
+	 * @return the registry
+	 */
+	public SessionRegistry registry() {
+		return this.registry;
+	}
+
+	/**
+	 * Returns the event loops.
+	 * @return the loops
+	 */
+	public EventLoops loops() {
+		return this.loops;
+	}
+
+	private static boolean isAddressInUse(ChannelBindException ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof BindException) {
+				return true;
+			}
+			String message = cause.getMessage();
+			if (message != null && message.contains("in use")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.servercore.core;
+
+/**
+ * What the core records; how it is recorded (Micrometer) lives outside the core. Calls on the per-read and
+ * per-write paths must be cheap: no allocation, no lookup, no lock.
+ */
+public interface ServerMetrics {
+
+	/** Records nothing. */
+	ServerMetrics NONE = new ServerMetrics() {
+	};
+
+	/** A session was accepted and registered. */
+	default void sessionOpened() {
+	}
+
+	/**
+	 * A session ended.
+	 * @param reason why
+	 */
+	default void sessionClosed(CloseReason reason) {
+	}
+
+	/**
+	 * A connection was refused at accept because a session limit was reached.
+	 */
+	default void connectionRejected() {
+	}
+
+	/**
+	 * One receive completion: the article's {@code transferredBytes}.
+	 * @param bytes the bytes of this read, positive
+	 */
+	default void bytesRead(int bytes) {
+	}
+
+	/** One whole packet was handed to the handler (length-prefixed framing). */
+	default void packetReceived() {
+	}
+
+	/**
+	 * Bytes handed to the transport for sending.
+	 * @param bytes the bytes written, including packet headers
+	 */
+	default void bytesWritten(int bytes) {
+	}
+
+}

@@ -1,0 +1,351 @@
+package dev.servercore.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, bound to its channel: the article's completion key ({@code Session*}).
+ *
+ * <p>A session lives on one event loop. Its counters are written only by that loop and may be read from
+ * any thread (they are monitoring values and may lag by a read). {@link #send(ByteBuf)},
+ * {@link #post(Runnable)} and {@link #close(CloseReason)} are safe from any thread.
+ */
+public final class Session {
+
+	private static final Logger logger = LoggerFactory.getLogger(Session.class);
+
+	private static final VarHandle BYTES_RECEIVED;
+
+	private static final VarHandle READS_RECEIVED;
+
+	private static final VarHandle PACKETS_RECEIVED;
+
+	private static final VarHandle LAST_RECEIVE_MILLIS;
+
+	private static final VarHandle BYTES_SENT;
+
+	private static final VarHandle CLOSE_REASON;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			BYTES_RECEIVED = lookup.findVarHandle(Session.class, "bytesReceived", long.class);
+			READS_RECEIVED = lookup.findVarHandle(Session.class, "readsReceived", long.class);
+			PACKETS_RECEIVED = lookup.findVarHandle(Session.class, "packetsReceived", long.class);
+			LAST_RECEIVE_MILLIS = lookup.findVarHandle(Session.class, "lastReceiveMillis", long.class);
+			BYTES_SENT = lookup.findVarHandle(Session.class, "bytesSent", long.class);
+			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final long id;
+
+	private final Channel channel;
+
+	private final InetSocketAddress remoteAddress;
+
+	private final InetSocketAddress localAddress;
+
+	private final long openedAtMillis;
+
+	private final long sendQueueCap;
+
+	private final long closeFlushTimeoutMillis;
+
+	// The context nearest the socket, below any packet encoder; set before the channel is registered.
+	private ChannelHandlerContext wireContext;
+
+	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
+
+	// Written on the session's loop only, with opaque stores: no fence on the read path.
+	private long bytesReceived;
+
+	private long readsReceived;
+
+	private long packetsReceived;
+
+	private long lastReceiveMillis;
+
+	private long bytesSent;
+
+	private volatile CloseReason closeReason;
+
+	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis) {
+		this.id = id;
+		this.channel = channel;
+		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+		this.localAddress = (InetSocketAddress) channel.localAddress();
+		this.openedAtMillis = System.currentTimeMillis();
+		this.sendQueueCap = sendQueueCap;
+		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
+	}
+
+	/**
+	 * Returns the session's id: unique and increasing for the life of the registry.
+	 * @return the id
+	 */
+	public long id() {
+		return this.id;
+	}
+
+	/**
+	 * Returns the peer's address.
+	 * @return the remote address
+	 */
+	public InetSocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/**
+	 * Returns the server address this session was accepted on.
+	 * @return the local address
+	 */
+	public InetSocketAddress localAddress() {
+		return this.localAddress;
+	}
+
+	/**
+	 * Returns when the connection was accepted.
+	 * @return the open time
+	 */
+	public Instant openedAt() {
+		return Instant.ofEpochMilli(this.openedAtMillis);
+	}
+
+	/**
+	 * Returns the bytes received, packet headers included.
+	 * @return the bytes received so far
+	 */
+	public long bytesReceived() {
+		return (long) BYTES_RECEIVED.getOpaque(this);
+	}
+
+	/**
+	 * Returns the number of receive completions (reads from the socket).
+	 * @return the reads so far
+	 */
+	public long readsReceived() {
+		return (long) READS_RECEIVED.getOpaque(this);
+	}
+
+	/**
+	 * Returns the number of whole packets handed to the handler; equal to the reads with raw framing.
+	 * @return the packets so far
+	 */
+	public long packetsReceived() {
+		return (long) PACKETS_RECEIVED.getOpaque(this);
+	}
+
+	/**
+	 * Returns the bytes handed to the transport for sending, packet headers included.
+	 * @return the bytes sent so far
+	 */
+	public long bytesSent() {
+		return (long) BYTES_SENT.getOpaque(this);
+	}
+
+	/**
+	 * Returns when the last bytes were received.
+	 * @return the last receive time, or {@code null} if nothing was received yet
+	 */
+	public Instant lastReceiveAt() {
+		long millis = (long) LAST_RECEIVE_MILLIS.getOpaque(this);
+		return (millis != 0) ? Instant.ofEpochMilli(millis) : null;
+	}
+
+	/**
+	 * Returns the bytes waiting to be sent: queued writes not yet taken by the socket.
+	 * @return the bytes queued for sending
+	 */
+	public long bytesQueued() {
+		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		return (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+	}
+
+	/**
+	 * Returns why the session ended.
+	 * @return the close reason, or {@code null} while the session is open
+	 */
+	public CloseReason closeReason() {
+		return this.closeReason;
+	}
+
+	/**
+	 * Returns whether the session is open: no close reason yet.
+	 * @return {@code true} until the session is closed or closing
+	 */
+	public boolean isOpen() {
+		return this.closeReason == null;
+	}
+
+	/**
+	 * Returns a stage completed with the close reason once the session has left the registry and the
+	 * handler's {@code onClose} has run.
+	 * @return the close stage
+	 */
+	public CompletionStage<CloseReason> closeFuture() {
+		return this.closeFuture.minimalCompletionStage();
+	}
+
+	/**
+	 * Returns the event loop this session runs on.
+	 * @return the session's loop
+	 */
+	public EventLoop eventLoop() {
+		return this.channel.eventLoop();
+	}
+
+	/**
+	 * Returns the underlying channel, for what this class does not cover. Writing to it directly bypasses
+	 * the send-queue cap.
+	 * @return the channel
+	 */
+	public Channel channel() {
+		return this.channel;
+	}
+
+	/**
+	 * Sends bytes to the peer, from any thread. Sends from one thread reach the peer in the order they
+	 * were made; flushes are coalesced. With length-prefixed framing, {@code data} is one packet payload and
+	 * its header is added here.
+	 *
+	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
+	 * is closed. If the bytes already queued for this peer pass the send-queue cap, the session is closed
+	 * with {@link CloseReason#SLOW_CONSUMER} instead.
+	 * @param data the bytes to send; ownership passes to the session
+	 * @return {@code true} if the data was queued, {@code false} if it was released because the session is
+	 * closed or was just closed as a slow consumer
+	 */
+	public boolean send(ByteBuf data) {
+		Objects.requireNonNull(data, "data");
+		if (this.closeReason != null) {
+			data.release();
+			return false;
+		}
+		if (this.sendQueueCap > 0 && bytesQueued() > this.sendQueueCap) {
+			data.release();
+			close(CloseReason.SLOW_CONSUMER);
+			return false;
+		}
+		this.channel.writeAndFlush(data, this.channel.voidPromise());
+		return true;
+	}
+
+	/**
+	 * Sends a copy of {@code data}; see {@link #send(ByteBuf)}.
+	 * @param data the bytes to send
+	 * @return {@code true} if the data was queued
+	 */
+	public boolean send(byte[] data) {
+		return send(Unpooled.wrappedBuffer(data.clone()));
+	}
+
+	/**
+	 * Runs a task on this session's event loop, after the I/O and tasks already queued there, never at the
+	 * same time as this session's handler callbacks: the article's {@code PostQueuedCompletionStatus}. If
+	 * the task throws, the session is closed with {@link CloseReason#HANDLER_ERROR}.
+	 * @param task the task
+	 * @throws java.util.concurrent.RejectedExecutionException if the event loops are shut down
+	 */
+	public void post(Runnable task) {
+		Objects.requireNonNull(task, "task");
+		this.channel.eventLoop().execute(() -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				handlerFailed(ex);
+			}
+		});
+	}
+
+	/**
+	 * Closes the session, from any thread. The first reason given is kept; later calls do nothing. Sends
+	 * made before the call are flushed first when the reason allows it
+	 * ({@link CloseReason#flushesBeforeClose()}), for at most the close flush timeout.
+	 * @param reason why the session is closed
+	 */
+	public void close(CloseReason reason) {
+		Objects.requireNonNull(reason, "reason");
+		if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
+			return;
+		}
+		logger.debug("Session {} closing: {}", this.id, reason);
+		ChannelHandlerContext wire = this.wireContext;
+		if (!reason.flushesBeforeClose() || wire == null || !this.channel.isActive()) {
+			this.channel.close();
+			return;
+		}
+		// An empty write below the packet encoder completes once everything sent before it is written.
+		wire.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+		// A peer that never reads must not hold the session open.
+		ScheduledFuture<?> deadline = this.channel.eventLoop()
+			.schedule(() -> this.channel.close(), this.closeFlushTimeoutMillis, TimeUnit.MILLISECONDS);
+		this.channel.closeFuture().addListener((future) -> deadline.cancel(false));
+	}
+
+	/**
+	 * Records the reason unless one is already set, without closing; returns the reason in force.
+	 */
+	CloseReason markClosed(CloseReason reason) {
+		CLOSE_REASON.compareAndSet(this, null, reason);
+		return this.closeReason;
+	}
+
+	void handlerFailed(Throwable ex) {
+		if (isOpen()) {
+			logger.warn("Session {} handler failed; closing the session", this.id, ex);
+			close(CloseReason.HANDLER_ERROR);
+		}
+	}
+
+	void wireContext(ChannelHandlerContext context) {
+		this.wireContext = context;
+	}
+
+	void completeClose(CloseReason reason) {
+		this.closeFuture.complete(reason);
+	}
+
+	// Receive and send counters: called on the session's loop only.
+
+	void recordRead(int bytes, long nowMillis) {
+		BYTES_RECEIVED.setOpaque(this, this.bytesReceived + bytes);
+		READS_RECEIVED.setOpaque(this, this.readsReceived + 1);
+		LAST_RECEIVE_MILLIS.setOpaque(this, nowMillis);
+	}
+
+	void recordPacket() {
+		PACKETS_RECEIVED.setOpaque(this, this.packetsReceived + 1);
+	}
+
+	void recordWrite(int bytes) {
+		BYTES_SENT.setOpaque(this, this.bytesSent + bytes);
+	}
+
+	@Override
+	public String toString() {
+		return "Session[id=" + this.id + ", remote=" + this.remoteAddress + "]";
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.servercore.core;
+
+import java.io.IOException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds one channel to its {@link Session}: registers it on accept, hands each receive to the
+ * {@link SessionHandler}, turns every failure into a {@link CloseReason}, and unregisters it on close.
+ *
+ * <p>Sits last before Reactor Netty's bridge and consumes what it reads, so Reactor Netty queues nothing.
+ */
+final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionChannelHandler.class);
+
+	private final Session session;
+
+	private final SessionRegistry registry;
+
+	private final SessionHandler handler;
+
+	private final ServerMetrics metrics;
+
+	private final boolean countPackets;
+
+	private boolean opened;
+
+	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
+			boolean countPackets) {
+		this.session = session;
+		this.registry = registry;
+		this.handler = handler;
+		this.metrics = metrics;
+		this.countPackets = countPackets;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		// Reactor Netty's bridge sets up the connection, then turns auto-read off; reads are ours.
+		ctx.fireChannelActive();
+		this.opened = true;
+		this.registry.add(this.session);
+		this.metrics.sessionOpened();
+		logger.debug("Session {} opened from {}", this.session.id(), this.session.remoteAddress());
+		try {
+			this.handler.onOpen(this.session);
+		}
+		catch (Throwable ex) {
+			this.session.handlerFailed(ex);
+		}
+		if (this.session.isOpen()) {
+			ctx.channel().config().setAutoRead(true);
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		ByteBuf data = (ByteBuf) msg;
+		try {
+			if (this.countPackets) {
+				this.session.recordPacket();
+				this.metrics.packetReceived();
+			}
+			this.handler.onReceive(this.session, data);
+		}
+		catch (Throwable ex) {
+			this.session.handlerFailed(ex);
+		}
+		finally {
+			data.release();
+		}
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof IdleStateEvent) {
+			this.session.close(CloseReason.IDLE_TIMEOUT);
+			return;
+		}
+		ctx.fireUserEventTriggered(event);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		CloseReason reason = reasonFor(cause);
+		if (this.session.isOpen()) {
+			if (reason == CloseReason.ERROR) {
+				logger.warn("Session {} failed; closing the session", this.session.id(), cause);
+			}
+			else {
+				logger.debug("Session {} closing on {}: {}", this.session.id(), reason, cause.toString());
+			}
+		}
+		this.session.close(reason);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
+		CloseReason reason = this.session.markClosed(CloseReason.PEER_CLOSED);
+		if (this.opened) {
+			this.registry.remove(this.session, reason);
+			this.metrics.sessionClosed(reason);
+			logger.debug("Session {} closed: {}", this.session.id(), reason);
+			try {
+				this.handler.onClose(this.session, reason);
+			}
+			catch (Throwable ex) {
+				logger.warn("Session {} handler failed in onClose", this.session.id(), ex);
+			}
+		}
+		this.session.completeClose(reason);
+		ctx.fireChannelInactive();
+	}
+
+	static CloseReason reasonFor(Throwable cause) {
+		if (cause instanceof TooLongFrameException) {
+			return CloseReason.FRAME_TOO_LARGE;
+		}
+		if (cause instanceof CorruptedFrameException) {
+			return CloseReason.PROTOCOL_ERROR;
+		}
+		if (cause instanceof DecoderException && cause.getCause() instanceof TooLongFrameException) {
+			return CloseReason.FRAME_TOO_LARGE;
+		}
+		if (cause instanceof DecoderException) {
+			return CloseReason.PROTOCOL_ERROR;
+		}
+		if (cause instanceof IOException) {
+			return CloseReason.RESET;
+		}
+		return CloseReason.ERROR;
+	}
+
+}

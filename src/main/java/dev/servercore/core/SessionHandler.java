@@ -1,0 +1,51 @@
+package dev.servercore.core;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The application's logic: what a session does with what it receives. The built-in default is
+ * {@link EchoHandler}.
+ *
+ * <p>All three callbacks of a session run on that session's own event loop, one at a time and in order:
+ * never block in them. To do slow work, hand it to another executor and come back with
+ * {@link Session#post(Runnable)} or {@link Session#send(ByteBuf)}, both safe from any thread.
+ *
+ * <p>If a callback throws, only that session is closed, with {@link CloseReason#HANDLER_ERROR}.
+ */
+@FunctionalInterface
+public interface SessionHandler {
+
+	/**
+	 * Called once when a session has been accepted and registered.
+	 * @param session the new session
+	 */
+	default void onOpen(Session session) {
+	}
+
+	/**
+	 * Called for each receive completion: a chunk of bytes as it arrived with raw framing, or exactly one
+	 * whole packet payload with length-prefixed framing.
+	 * @param session the session that received
+	 * @param data the bytes; valid only during this call and released by the core when it returns, so
+	 * {@code retain()} it to keep it or to pass it to {@link Session#send(ByteBuf)}
+	 */
+	void onReceive(Session session, ByteBuf data);
+
+	/**
+	 * Called once when the session has ended, after it left the registry.
+	 * @param session the closed session
+	 * @param reason why it ended, the same as {@link Session#closeReason()}
+	 */
+	default void onClose(Session session, CloseReason reason) {
+	}
+
+	/**
+	 * Called once per open session when the server starts draining before shutdown: the listener is closed
+	 * and the session will be closed with {@link CloseReason#SERVER_SHUTDOWN} when the drain ends. A
+	 * handler can use it to tell the client to move, or close the session itself once its work is done.
+	 * @param session an open session
+	 */
+	default void onDrain(Session session) {
+	}
+
+}

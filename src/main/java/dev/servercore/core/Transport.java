@@ -1,0 +1,151 @@
+package dev.servercore.core;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+
+/**
+ * The I/O mechanism under the event loops: the JVM's counterpart of the completion port.
+ *
+ * <p>{@code IO_URING} is Linux's completion API and the closest match to IOCP; {@code EPOLL} and {@code NIO}
+ * are readiness based. {@code AUTO} takes the best that works on this machine.
+ */
+public enum Transport {
+
+	/** The best available: io_uring, then epoll, then NIO. */
+	AUTO,
+
+	/** Linux io_uring (completion based, like IOCP). */
+	IO_URING,
+
+	/** Linux epoll. */
+	EPOLL,
+
+	/** Java NIO selectors, available everywhere. */
+	NIO;
+
+	/**
+	 * Resolves {@code AUTO} to a concrete transport and checks that a concrete one is available.
+	 * @return the transport to use, never {@code AUTO}
+	 * @throws IllegalStateException if an explicitly requested transport is unavailable, with its cause
+	 */
+	public Transport resolve() {
+		switch (this) {
+			case AUTO:
+				if (isIoUringAvailable()) {
+					return IO_URING;
+				}
+				return isEpollAvailable() ? EPOLL : NIO;
+			case IO_URING:
+				if (!isIoUringAvailable()) {
+					throw new IllegalStateException("Transport io_uring was requested but is unavailable here",
+							ioUringCause());
+				}
+				return this;
+			case EPOLL:
+				if (!isEpollAvailable()) {
+					throw new IllegalStateException("Transport epoll was requested but is unavailable here",
+							epollCause());
+				}
+				return this;
+			default:
+				return this;
+		}
+	}
+
+	/**
+	 * Returns the name used in logs, health details and the {@code servercore.io.transport} setting.
+	 * @return the transport's name, for example {@code io_uring}
+	 */
+	public String displayName() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	IoHandlerFactory ioHandlerFactory() {
+		switch (this) {
+			case IO_URING:
+				return IoUringIoHandler.newFactory();
+			case EPOLL:
+				return EpollIoHandler.newFactory();
+			case NIO:
+				return NioIoHandler.newFactory();
+			default:
+				throw new IllegalStateException("Resolve AUTO before use");
+		}
+	}
+
+	Class<? extends ServerSocketChannel> serverChannelClass() {
+		switch (this) {
+			case IO_URING:
+				return IoUringServerSocketChannel.class;
+			case EPOLL:
+				return EpollServerSocketChannel.class;
+			case NIO:
+				return NioServerSocketChannel.class;
+			default:
+				throw new IllegalStateException("Resolve AUTO before use");
+		}
+	}
+
+	Class<? extends SocketChannel> channelClass() {
+		switch (this) {
+			case IO_URING:
+				return IoUringSocketChannel.class;
+			case EPOLL:
+				return EpollSocketChannel.class;
+			case NIO:
+				return NioSocketChannel.class;
+			default:
+				throw new IllegalStateException("Resolve AUTO before use");
+		}
+	}
+
+	// The native classes load only when their jar is present and this platform supports them.
+	private static boolean isIoUringAvailable() {
+		try {
+			return IoUring.isAvailable();
+		}
+		catch (LinkageError ex) {
+			return false;
+		}
+	}
+
+	private static Throwable ioUringCause() {
+		try {
+			return IoUring.unavailabilityCause();
+		}
+		catch (LinkageError ex) {
+			return ex;
+		}
+	}
+
+	private static boolean isEpollAvailable() {
+		try {
+			return Epoll.isAvailable();
+		}
+		catch (LinkageError ex) {
+			return false;
+		}
+	}
+
+	private static Throwable epollCause() {
+		try {
+			return Epoll.unavailabilityCause();
+		}
+		catch (LinkageError ex) {
+			return ex;
+		}
+	}
+
+}
