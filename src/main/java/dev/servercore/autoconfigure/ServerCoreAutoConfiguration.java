@@ -1,7 +1,10 @@
 package dev.servercore.autoconfigure;
 
+import java.nio.ByteOrder;
+
 import dev.servercore.core.EchoHandler;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
 import dev.servercore.core.SessionHandler;
@@ -51,9 +54,27 @@ public final class ServerCoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
 			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
+				sessionSettings(properties));
+	}
+
+	static SessionSettings sessionSettings(ServerCoreProperties properties) {
 		ServerCoreProperties.Send send = properties.getSend();
-		SessionSettings settings = new SessionSettings(send.getQueueCap().toBytes(), send.getCloseFlushTimeout());
-		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE), settings);
+		ServerCoreProperties.Limits limits = properties.getLimits();
+		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
+				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
+				limits.getMaxSessionsPerAddress());
+	}
+
+	static PacketFraming packetFraming(ServerCoreProperties properties) {
+		if (properties.getFraming() == ServerCoreProperties.Framing.RAW) {
+			return PacketFraming.RAW;
+		}
+		ServerCoreProperties.Packet packet = properties.getPacket();
+		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
+				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+		return PacketFraming.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(),
+				Math.toIntExact(packet.getMaxSize().toBytes()));
 	}
 
 	@Bean

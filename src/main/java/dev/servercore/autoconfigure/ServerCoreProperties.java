@@ -3,6 +3,8 @@ package dev.servercore.autoconfigure;
 import java.time.Duration;
 
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.PacketFraming;
+import dev.servercore.core.SessionSettings;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,9 +31,19 @@ public class ServerCoreProperties {
 	 */
 	private Duration lifecycleTimeout = Duration.ofSeconds(10);
 
+	/**
+	 * How the byte stream is cut into packets: 'raw' hands reads over as they arrive; 'length-prefixed' reads
+	 * a length header (see servercore.packet.*) and hands over one whole packet per call.
+	 */
+	private Framing framing = Framing.RAW;
+
 	private final Io io = new Io();
 
+	private final Packet packet = new Packet();
+
 	private final Send send = new Send();
+
+	private final Limits limits = new Limits();
 
 	public String getHost() {
 		return this.host;
@@ -57,12 +69,160 @@ public class ServerCoreProperties {
 		this.lifecycleTimeout = lifecycleTimeout;
 	}
 
+	public Framing getFraming() {
+		return this.framing;
+	}
+
+	public void setFraming(Framing framing) {
+		this.framing = framing;
+	}
+
 	public Io getIo() {
 		return this.io;
 	}
 
+	public Packet getPacket() {
+		return this.packet;
+	}
+
 	public Send getSend() {
 		return this.send;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	/**
+	 * How the byte stream is cut into packets.
+	 */
+	public enum Framing {
+
+		/** Bytes as they arrive, one handler call per read. */
+		RAW,
+
+		/** A length header, then the payload; one handler call per whole packet. */
+		LENGTH_PREFIXED
+
+	}
+
+	/**
+	 * Byte order of the packet length field.
+	 */
+	public enum PacketByteOrder {
+
+		/** Most significant byte first (network order). */
+		BIG_ENDIAN,
+
+		/** Least significant byte first. */
+		LITTLE_ENDIAN
+
+	}
+
+	/**
+	 * The packet header, used when framing is 'length-prefixed'.
+	 */
+	public static class Packet {
+
+		/**
+		 * Size of the length field: 2 or 4 bytes. A 4-byte length is read as a signed int32.
+		 */
+		private int lengthFieldBytes = PacketFraming.DEFAULT_LENGTH_FIELD_BYTES;
+
+		/**
+		 * Byte order of the length field.
+		 */
+		private PacketByteOrder byteOrder = PacketByteOrder.BIG_ENDIAN;
+
+		/**
+		 * Whether the length counts the length field itself.
+		 */
+		private boolean lengthIncludesHeader = false;
+
+		/**
+		 * Largest packet payload accepted and sent. A larger length closes the session with FRAME_TOO_LARGE
+		 * before the body is read.
+		 */
+		private DataSize maxSize = DataSize.ofKilobytes(64);
+
+		public int getLengthFieldBytes() {
+			return this.lengthFieldBytes;
+		}
+
+		public void setLengthFieldBytes(int lengthFieldBytes) {
+			this.lengthFieldBytes = lengthFieldBytes;
+		}
+
+		public PacketByteOrder getByteOrder() {
+			return this.byteOrder;
+		}
+
+		public void setByteOrder(PacketByteOrder byteOrder) {
+			this.byteOrder = byteOrder;
+		}
+
+		public boolean isLengthIncludesHeader() {
+			return this.lengthIncludesHeader;
+		}
+
+		public void setLengthIncludesHeader(boolean lengthIncludesHeader) {
+			this.lengthIncludesHeader = lengthIncludesHeader;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Limits that protect the server and the other sessions.
+	 */
+	public static class Limits {
+
+		/**
+		 * Most open sessions. A connection beyond it is closed at once with REJECTED_LIMIT. 0 turns the limit off.
+		 */
+		private int maxSessions = SessionSettings.DEFAULT_MAX_SESSIONS;
+
+		/**
+		 * Most open sessions from one client address. 0 turns the limit off.
+		 */
+		private int maxSessionsPerAddress = 0;
+
+		/**
+		 * Nothing received for this long closes the session with IDLE_TIMEOUT. 0 turns it off.
+		 */
+		private Duration idleTimeout = SessionSettings.DEFAULT_IDLE_TIMEOUT;
+
+		public int getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public int getMaxSessionsPerAddress() {
+			return this.maxSessionsPerAddress;
+		}
+
+		public void setMaxSessionsPerAddress(int maxSessionsPerAddress) {
+			this.maxSessionsPerAddress = maxSessionsPerAddress;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
 	}
 
 	/**

@@ -72,6 +72,9 @@ public final class Session {
 
 	private final long closeFlushTimeoutMillis;
 
+	// The largest payload a packet may carry with length-prefixed framing; 0 with raw framing.
+	private final int maxPacketSize;
+
 	// The context nearest the socket, below any packet encoder; set before the channel is registered.
 	private ChannelHandlerContext wireContext;
 
@@ -90,7 +93,7 @@ public final class Session {
 
 	private volatile CloseReason closeReason;
 
-	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis) {
+	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize) {
 		this.id = id;
 		this.channel = channel;
 		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
@@ -98,6 +101,7 @@ public final class Session {
 		this.openedAtMillis = System.currentTimeMillis();
 		this.sendQueueCap = sendQueueCap;
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
+		this.maxPacketSize = maxPacketSize;
 	}
 
 	/**
@@ -230,11 +234,14 @@ public final class Session {
 	 * its header is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
-	 * is closed. If the bytes already queued for this peer pass the send-queue cap, the session is closed
-	 * with {@link CloseReason#SLOW_CONSUMER} instead.
+	 * is closed. If queuing {@code data} would take the bytes waiting for this peer past the send-queue cap,
+	 * the peer is not reading: the data is released and the session closed with
+	 * {@link CloseReason#SLOW_CONSUMER}, so a session never holds more than the cap.
 	 * @param data the bytes to send; ownership passes to the session
 	 * @return {@code true} if the data was queued, {@code false} if it was released because the session is
 	 * closed or was just closed as a slow consumer
+	 * @throws IllegalArgumentException with length-prefixed framing, if {@code data} is larger than the
+	 * maximum packet size (it is released)
 	 */
 	public boolean send(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
@@ -242,7 +249,13 @@ public final class Session {
 			data.release();
 			return false;
 		}
-		if (this.sendQueueCap > 0 && bytesQueued() > this.sendQueueCap) {
+		int size = data.readableBytes();
+		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+			data.release();
+			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
+					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
+		if (this.sendQueueCap > 0 && bytesQueued() + size > this.sendQueueCap) {
 			data.release();
 			close(CloseReason.SLOW_CONSUMER);
 			return false;

@@ -30,16 +30,20 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private final ServerMetrics metrics;
 
+	private final SessionLimits limits;
+
 	private final boolean countPackets;
 
-	private boolean opened;
+	// Set once the session passed the limits and entered the registry.
+	private boolean admitted;
 
 	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
-			boolean countPackets) {
+			SessionLimits limits, boolean countPackets) {
 		this.session = session;
 		this.registry = registry;
 		this.handler = handler;
 		this.metrics = metrics;
+		this.limits = limits;
 		this.countPackets = countPackets;
 	}
 
@@ -47,9 +51,16 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	public void channelActive(ChannelHandlerContext ctx) {
 		// Reactor Netty's bridge sets up the connection, then turns auto-read off; reads are ours.
 		ctx.fireChannelActive();
-		this.opened = true;
-		this.registry.add(this.session);
 		this.metrics.sessionOpened();
+		if (!this.limits.admit(this.session)) {
+			logger.debug("Session {} from {} rejected: session limit reached", this.session.id(),
+					this.session.remoteAddress());
+			this.metrics.connectionRejected();
+			this.session.close(CloseReason.REJECTED_LIMIT);
+			return;
+		}
+		this.admitted = true;
+		this.registry.add(this.session);
 		logger.debug("Session {} opened from {}", this.session.id(), this.session.remoteAddress());
 		try {
 			this.handler.onOpen(this.session);
@@ -107,9 +118,10 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	public void channelInactive(ChannelHandlerContext ctx) {
 		// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
 		CloseReason reason = this.session.markClosed(CloseReason.PEER_CLOSED);
-		if (this.opened) {
+		this.metrics.sessionClosed(reason);
+		if (this.admitted) {
+			this.limits.release(this.session);
 			this.registry.remove(this.session, reason);
-			this.metrics.sessionClosed(reason);
 			logger.debug("Session {} closed: {}", this.session.id(), reason);
 			try {
 				this.handler.onClose(this.session, reason);

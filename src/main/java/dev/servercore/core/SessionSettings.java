@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How sessions behave: the send path's bounds and the close flush timeout.
+ * How sessions behave: packet framing, the send path's bounds and the session limits.
  *
- * @param sendQueueCap bytes that may wait to be sent to one session before it is closed as a slow
- * consumer; 0 turns the cap off
+ * @param framing how the byte stream is cut into packets
+ * @param sendQueueCap bytes that may wait to be sent to one session; a send that would pass it closes the
+ * session as a slow consumer instead; 0 turns the cap off
  * @param closeFlushTimeout how long a closing session may take to flush what was sent before the close
+ * @param idleTimeout nothing received for this long closes the session; zero turns it off
+ * @param maxSessions the most open sessions; 0 for no limit
+ * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
  */
-public record SessionSettings(long sendQueueCap, Duration closeFlushTimeout) {
+public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout,
+		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress) {
 
 	/** Default send-queue cap: 1 MiB. */
 	public static final long DEFAULT_SEND_QUEUE_CAP = 1024 * 1024;
@@ -18,15 +23,74 @@ public record SessionSettings(long sendQueueCap, Duration closeFlushTimeout) {
 	/** Default close flush timeout: 5 seconds. */
 	public static final Duration DEFAULT_CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
-	/** The defaults. */
-	public static final SessionSettings DEFAULTS = new SessionSettings(DEFAULT_SEND_QUEUE_CAP,
-			DEFAULT_CLOSE_FLUSH_TIMEOUT);
+	/** Default idle timeout: 60 seconds. */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default session limit: 10,000. */
+	public static final int DEFAULT_MAX_SESSIONS = 10_000;
+
+	/** The defaults: raw framing, 1 MiB send-queue cap, 60 s idle timeout, 10,000 sessions. */
+	public static final SessionSettings DEFAULTS = new SessionSettings(PacketFraming.RAW, DEFAULT_SEND_QUEUE_CAP,
+			DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS, 0);
 
 	public SessionSettings {
-		if (sendQueueCap < 0) {
-			throw new IllegalArgumentException("sendQueueCap must not be negative, was: " + sendQueueCap);
-		}
+		Objects.requireNonNull(framing, "framing");
 		Objects.requireNonNull(closeFlushTimeout, "closeFlushTimeout");
+		Objects.requireNonNull(idleTimeout, "idleTimeout");
+		requireNotNegative(sendQueueCap, "sendQueueCap");
+		requireNotNegative(maxSessions, "maxSessions");
+		requireNotNegative(maxSessionsPerAddress, "maxSessionsPerAddress");
+		if (closeFlushTimeout.isNegative() || idleTimeout.isNegative()) {
+			throw new IllegalArgumentException("Timeouts must not be negative, were: closeFlushTimeout="
+					+ closeFlushTimeout + ", idleTimeout=" + idleTimeout);
+		}
+	}
+
+	/**
+	 * Returns these settings with another framing.
+	 * @param framing the framing
+	 * @return new settings
+	 */
+	public SessionSettings withFraming(PacketFraming framing) {
+		return new SessionSettings(framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
+				this.maxSessions, this.maxSessionsPerAddress);
+	}
+
+	/**
+	 * Returns these settings with another send-queue cap.
+	 * @param sendQueueCap the cap in bytes, 0 for none
+	 * @return new settings
+	 */
+	public SessionSettings withSendQueueCap(long sendQueueCap) {
+		return new SessionSettings(this.framing, sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
+				this.maxSessions, this.maxSessionsPerAddress);
+	}
+
+	/**
+	 * Returns these settings with another idle timeout.
+	 * @param idleTimeout the timeout, zero for none
+	 * @return new settings
+	 */
+	public SessionSettings withIdleTimeout(Duration idleTimeout) {
+		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, idleTimeout,
+				this.maxSessions, this.maxSessionsPerAddress);
+	}
+
+	/**
+	 * Returns these settings with other session limits.
+	 * @param maxSessions the most open sessions, 0 for none
+	 * @param maxSessionsPerAddress the most open sessions per client address, 0 for none
+	 * @return new settings
+	 */
+	public SessionSettings withLimits(int maxSessions, int maxSessionsPerAddress) {
+		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
+				maxSessions, maxSessionsPerAddress);
+	}
+
+	private static void requireNotNegative(long value, String name) {
+		if (value < 0) {
+			throw new IllegalArgumentException(name + " must not be negative, was: " + value);
+		}
 	}
 
 }

@@ -29,8 +29,21 @@ public final class TestClient implements AutoCloseable {
 	}
 
 	public static TestClient connect(int port) {
+		return connect(port, null);
+	}
+
+	/**
+	 * Connects from a given loopback source address, such as 127.0.0.2.
+	 * @param port the server port on 127.0.0.1
+	 * @param sourceAddress the local address to bind, or {@code null} for any
+	 * @return the connected client
+	 */
+	public static TestClient connect(int port, String sourceAddress) {
 		try {
 			Socket socket = new Socket();
+			if (sourceAddress != null) {
+				socket.bind(new InetSocketAddress(sourceAddress, 0));
+			}
 			socket.setTcpNoDelay(true);
 			socket.setSoTimeout((int) TIMEOUT.toMillis());
 			socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
