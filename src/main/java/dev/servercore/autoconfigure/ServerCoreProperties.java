@@ -3,8 +3,6 @@ package dev.servercore.autoconfigure;
 import java.time.Duration;
 
 import dev.servercore.core.EventLoops;
-import dev.servercore.core.PacketFraming;
-import dev.servercore.core.SessionSettings;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -127,7 +125,7 @@ public class ServerCoreProperties {
 		/**
 		 * Size of the length field: 2 or 4 bytes. A 4-byte length is read as a signed int32.
 		 */
-		private int lengthFieldBytes = PacketFraming.DEFAULT_LENGTH_FIELD_BYTES;
+		private int lengthFieldBytes = 4;
 
 		/**
 		 * Byte order of the length field.
@@ -187,7 +185,7 @@ public class ServerCoreProperties {
 		/**
 		 * Most open sessions. A connection beyond it is closed at once with REJECTED_LIMIT. 0 turns the limit off.
 		 */
-		private int maxSessions = SessionSettings.DEFAULT_MAX_SESSIONS;
+		private int maxSessions = 10000;
 
 		/**
 		 * Most open sessions from one client address. 0 turns the limit off.
@@ -197,7 +195,7 @@ public class ServerCoreProperties {
 		/**
 		 * Nothing received for this long closes the session with IDLE_TIMEOUT. 0 turns it off.
 		 */
-		private Duration idleTimeout = SessionSettings.DEFAULT_IDLE_TIMEOUT;
+		private Duration idleTimeout = Duration.ofSeconds(60);
 
 		public int getMaxSessions() {
 			return this.maxSessions;
@@ -244,7 +242,7 @@ public class ServerCoreProperties {
 		/**
 		 * Prefix of the event-loop thread names.
 		 */
-		private String threadNamePrefix = EventLoops.DEFAULT_THREAD_NAME_PREFIX;
+		private String threadNamePrefix = "servercore-io";
 
 		public Integer getWorkers() {
 			return this.workers;
