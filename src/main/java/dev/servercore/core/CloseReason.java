@@ -47,7 +47,7 @@ public enum CloseReason {
 	 * @return {@code true} to flush queued sends before closing
 	 */
 	public boolean flushesBeforeClose() {
-		return this != SLOW_CONSUMER && this != RESET && this != ERROR && this != PEER_CLOSED;
+		return this != SLOW_CONSUMER && this != RESET && this != ERROR;
 	}
 
 }

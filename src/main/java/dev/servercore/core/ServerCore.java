@@ -93,6 +93,9 @@ public final class ServerCore {
 			.runOn(loops)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			// A peer that sends its last request and shuts down its output still gets the answer; without
+			// this, io_uring drops writes still in flight when the read side ends.
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.doOnChannelInit(pipeline)
 			// Sessions end when their channel closes, not when a publisher completes.
 			.handle((inbound, outbound) -> Mono.never());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -95,6 +96,11 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 		if (event instanceof IdleStateEvent) {
 			this.session.close(CloseReason.IDLE_TIMEOUT);
+			return;
+		}
+		if (event == ChannelInputShutdownEvent.INSTANCE) {
+			// The zero-byte completion: the peer will send no more. Answer what it sent, then close.
+			this.session.close(CloseReason.PEER_CLOSED);
 			return;
 		}
 		ctx.fireUserEventTriggered(event);

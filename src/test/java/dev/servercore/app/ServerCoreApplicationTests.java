@@ -66,6 +66,16 @@ class ServerCoreApplicationTests {
 	}
 
 	@Test
+	void theLastMessageBeforeThePeerShutsDownItsOutputIsStillAnswered() throws Exception {
+		try (TestClient client = TestClient.connect(this.port)) {
+			byte[] last = "last words".getBytes(StandardCharsets.UTF_8);
+			client.send(last);
+			client.socket().shutdownOutput();
+			assertThat(client.readToEnd()).isEqualTo(last);
+		}
+	}
+
+	@Test
 	void twoHundredConcurrentSessionsEachEchoCorrectly() throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(50);
 		try {
