@@ -134,6 +134,9 @@ class ServerCoreApplicationTests {
 			session.post(() -> ranOn.complete(session.eventLoop().inEventLoop() ? Thread.currentThread().getName() : "elsewhere"));
 			assertThat(ranOn.get(10, TimeUnit.SECONDS)).startsWith("servercore-io-");
 			assertThat(this.registry.find(session.id())).containsSame(session);
+			// The configured write-buffer water marks (defaults 32 KiB / 64 KiB) are on the session's channel.
+			assertThat(session.channel().config().getWriteBufferLowWaterMark()).isEqualTo(32 * 1024);
+			assertThat(session.channel().config().getWriteBufferHighWaterMark()).isEqualTo(64 * 1024);
 		}
 	}
 
