@@ -2,6 +2,7 @@ package dev.servercore.autoconfigure;
 
 import dev.servercore.core.EchoHandler;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.LoopProbe;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
 import dev.servercore.core.SessionHandler;
@@ -33,6 +34,16 @@ public final class ServerCoreAutoConfiguration {
 	EventLoops servercoreLoopResources(ServerCoreProperties properties) {
 		ServerCoreProperties.Io io = properties.getIo();
 		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean
+	LoopProbe servercoreLoopProbe(ServerCoreProperties properties, EventLoops loops,
+			ObjectProvider<ServerMetrics> metrics) {
+		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
+		// index order: loop i is thread prefix-i.
+		return new LoopProbe(loops.group(), properties.getIo().getProbeInterval(),
+				metrics.getIfAvailable(() -> ServerMetrics.NONE));
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.servercore.autoconfigure;
 import java.time.Duration;
 
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.LoopProbe;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -86,6 +87,12 @@ public class ServerCoreProperties {
 		 */
 		private String threadNamePrefix = EventLoops.DEFAULT_THREAD_NAME_PREFIX;
 
+		/**
+		 * How often a probe task is posted to every event loop to measure its lag (servercore.loop.lag) and to
+		 * find stalled loops (health).
+		 */
+		private Duration probeInterval = LoopProbe.DEFAULT_INTERVAL;
+
 		public Integer getWorkers() {
 			return this.workers;
 		}
@@ -112,6 +119,14 @@ public class ServerCoreProperties {
 
 		public void setThreadNamePrefix(String threadNamePrefix) {
 			this.threadNamePrefix = threadNamePrefix;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
 		}
 
 	}
