@@ -91,9 +91,9 @@ public final class ServerCoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ConfigurableEnvironment environment,
-			ApplicationEventPublisher publisher) {
-		return new ServerCoreLifecycle(serverCore, environment, publisher);
+	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ServerCoreProperties properties,
+			ConfigurableEnvironment environment, ApplicationEventPublisher publisher) {
+		return new ServerCoreLifecycle(serverCore, properties, environment, publisher);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.LoopProbe;
+import dev.servercore.core.ServerCore;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,6 +34,10 @@ public class ServerCoreProperties {
 	private final Io io = new Io();
 
 	private final Send send = new Send();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Health health = new Health();
 
 	public String getHost() {
 		return this.host;
@@ -64,6 +69,14 @@ public class ServerCoreProperties {
 
 	public Send getSend() {
 		return this.send;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -187,6 +200,49 @@ public class ServerCoreProperties {
 
 		public void setCloseFlushTimeout(Duration closeFlushTimeout) {
 			this.closeFlushTimeout = closeFlushTimeout;
+		}
+
+	}
+
+	/**
+	 * The graceful drain on shutdown (SIGTERM or context close).
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long open sessions may take to end on their own once the server drains; the ones still open are
+		 * then closed with SERVER_SHUTDOWN. Keep spring.lifecycle.timeout-per-shutdown-phase above this plus
+		 * servercore.send.close-flush-timeout.
+		 */
+		private Duration drainTimeout = ServerCore.DEFAULT_DRAIN_TIMEOUT;
+
+		public Duration getDrainTimeout() {
+			return this.drainTimeout;
+		}
+
+		public void setDrainTimeout(Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
+		}
+
+	}
+
+	/**
+	 * The servercore health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a probe task may wait for an event loop before the loop counts as stalled and health
+		 * (liveness included) turns DOWN.
+		 */
+		private Duration loopDeadline = LoopProbe.DEFAULT_DEADLINE;
+
+		public Duration getLoopDeadline() {
+			return this.loopDeadline;
+		}
+
+		public void setLoopDeadline(Duration loopDeadline) {
+			this.loopDeadline = loopDeadline;
 		}
 
 	}

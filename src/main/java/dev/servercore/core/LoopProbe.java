@@ -34,6 +34,9 @@ public final class LoopProbe implements AutoCloseable {
 	/** How often each loop is probed by default. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
+	/** How long a probe may wait before its loop counts as stalled, by default. */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(1);
+
 	/** Name of the probing thread. */
 	public static final String THREAD_NAME = "servercore-loop-probe";
 

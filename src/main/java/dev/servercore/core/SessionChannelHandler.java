@@ -86,7 +86,24 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			this.session.close(CloseReason.IDLE_TIMEOUT);
 			return;
 		}
+		if (event == DrainEvent.INSTANCE) {
+			onDrain();
+			return;
+		}
 		ctx.fireUserEventTriggered(event);
+	}
+
+	private void onDrain() {
+		if (!this.session.isOpen()) {
+			return;
+		}
+		logger.debug("Session {} told to drain", this.session.id());
+		try {
+			this.handler.onDrain(this.session);
+		}
+		catch (Throwable ex) {
+			this.session.handlerFailed(ex);
+		}
 	}
 
 	@Override
