@@ -82,7 +82,8 @@ public final class ServerCoreAutoConfiguration {
 		return server;
 	}
 
-	@Bean
+	// The lifecycle only drains, so that a stopped context can start again; the loops stop with the context.
+	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
 	ServerCore serverCore(ServerCoreProperties properties, TcpServer servercoreTcpServer, SessionRegistry registry,
 			EventLoops loops) {

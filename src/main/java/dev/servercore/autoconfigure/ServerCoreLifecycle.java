@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.servercore.core.Addresses;
+import dev.servercore.core.CloseReason;
 import dev.servercore.core.ServerCore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,15 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Starts the servercore listener once the context is refreshed, and drains then stops it first on shutdown,
- * while the Actuator web server (stopped in a lower phase) still answers probes.
+ * Starts the servercore listener once the context is refreshed, and drains it first on shutdown, while the
+ * Actuator web server (stopped in a lower phase) still answers probes.
  *
  * <p>The drain runs on its own thread ({@value #DRAIN_THREAD_NAME}) so that the context's per-phase timeout
  * ({@code spring.lifecycle.timeout-per-shutdown-phase}) bounds it: readiness turns
- * {@link ReadinessState#REFUSING_TRAFFIC}, then {@link ServerCore#drain(Duration)} runs, then
- * {@link ServerCore#stop()} stops the event loops.
+ * {@link ReadinessState#REFUSING_TRAFFIC}, then {@link ServerCore#drain(Duration)} runs. The event loops stay
+ * up until the context destroys them (after the web server has stopped), so a stopped context can be started
+ * again, as Spring's test context cache does when it pauses a context: the listener binds again and
+ * readiness returns to {@link ReadinessState#ACCEPTING_TRAFFIC}.
  */
 public class ServerCoreLifecycle implements SmartLifecycle {
 
@@ -52,6 +55,9 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	// Set once this lifecycle refused traffic; a restart then accepts it again (Boot does so only once, when ready).
+	private volatile boolean refusedTraffic;
+
 	/**
 	 * Creates the lifecycle.
 	 * @param server the server to start and stop
@@ -74,12 +80,16 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 		publishPort(this.server.port());
 		logStarted();
 		warnIfThePhaseTimeoutIsShort();
+		if (this.refusedTraffic) {
+			this.refusedTraffic = false;
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
 		this.publisher.publishEvent(new ServerCoreStartedEvent(this.server));
 	}
 
 	/**
-	 * Drains and stops the server on a separate thread, then runs {@code callback}.
-	 * @param callback run once the server has stopped
+	 * Drains the server on a separate thread, then runs {@code callback}.
+	 * @param callback run once the drain has ended
 	 */
 	@Override
 	public void stop(Runnable callback) {
@@ -91,7 +101,7 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 		refuseTraffic();
 		Thread drainer = new Thread(() -> {
 			try {
-				drainAndStop();
+				drain();
 			}
 			finally {
 				callback.run();
@@ -105,7 +115,7 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 		if (this.running) {
 			this.running = false;
 			refuseTraffic();
-			drainAndStop();
+			drain();
 		}
 	}
 
@@ -121,18 +131,18 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 
 	private void refuseTraffic() {
 		// Boot does this only for its own web server's shutdown; the TCP server's drain starts here.
+		this.refusedTraffic = true;
 		AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 	}
 
-	private void drainAndStop() {
+	private void drain() {
 		try {
 			this.server.drain(this.properties.getShutdown().getDrainTimeout());
 		}
 		catch (RuntimeException ex) {
-			logger.error("servercore drain failed; stopping at once", ex);
-		}
-		finally {
-			this.server.stop();
+			logger.error("servercore drain failed; closing the sessions at once", ex);
+			this.server.stopAccepting();
+			this.server.closeSessions(CloseReason.SERVER_SHUTDOWN);
 		}
 	}
 

@@ -119,14 +119,17 @@ public final class ServerCore {
 	}
 
 	/**
-	 * Binds the listener.
+	 * Binds the listener. After {@link #stopAccepting()} or {@link #drain(Duration)} it binds again (a new
+	 * ephemeral port if the port is 0), as long as the event loops run.
 	 * @throws PortInUseException if the port is already in use
 	 * @throws IllegalStateException if the server cannot bind for another reason
 	 */
 	public synchronized void start() {
-		if (this.server != null) {
+		DisposableServer current = this.server;
+		if (current != null && !current.isDisposed()) {
 			return;
 		}
+		this.draining = false;
 		try {
 			this.server = this.tcpServer.bindNow(this.lifecycleTimeout);
 		}
@@ -182,7 +185,7 @@ public final class ServerCore {
 	 * drain's length.
 	 *
 	 * <p>Blocks the calling thread for up to {@code timeout} plus the lifecycle timeout: never call it on an
-	 * event loop. The event loops keep running; {@link #stop()} stops them.
+	 * event loop. The event loops keep running: {@link #start()} can bind again, {@link #stop()} stops them.
 	 * @param timeout how long the sessions may take to end on their own; zero closes them at once
 	 * @return what the drain did
 	 */
@@ -227,7 +230,7 @@ public final class ServerCore {
 	}
 
 	/**
-	 * Returns whether a drain has begun; it stays {@code true} afterwards.
+	 * Returns whether a drain has begun; it stays {@code true} until the next {@link #start()}.
 	 * @return {@code true} once {@link #drain(Duration)} was called
 	 */
 	public boolean isDraining() {
