@@ -92,6 +92,7 @@ class StalledLoopHealthTests {
 		return group.indexOf(loop);
 	}
 
+	/** Replaces the echo handler with the {@link BlockingHandler}. */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class BlockingHandlerConfiguration {
 

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,7 +60,7 @@ class GracefulDrainTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerCoreApplication.class,
 				DrainObserverConfiguration.class)
 			.run("--server.port=0", "--servercore.port=0", "--servercore.host=127.0.0.1", "--servercore.io.workers=2",
-					"--servercore.shutdown.drain-timeout=4s");
+					"--servercore.shutdown.drain-timeout=5s");
 		List<TestClient> clients = new ArrayList<>();
 		try {
 			int port = context.getEnvironment().getRequiredProperty("local.servercore.port", Integer.class);
@@ -88,7 +89,7 @@ class GracefulDrainTests {
 				random.nextBytes(all);
 				sent.add(all);
 				for (int m = 0; m < MESSAGES; m++) {
-					client.send(java.util.Arrays.copyOfRange(all, m * MESSAGE_SIZE, (m + 1) * MESSAGE_SIZE));
+					client.send(Arrays.copyOfRange(all, m * MESSAGE_SIZE, (m + 1) * MESSAGE_SIZE));
 				}
 			}
 			await().atMost(WAIT).until(() -> registry.size() == SESSIONS);
@@ -102,18 +103,19 @@ class GracefulDrainTests {
 			closer.start();
 
 			await().atMost(WAIT).until(() -> actuator.status("/actuator/health/readiness") == 503);
-			await().atMost(WAIT).until(() -> actuator.get("/actuator/health/readiness").body().contains("\"draining\":true"));
+			// Half read their answers and leave on their own during the drain.
+			for (int i = 0; i < SESSIONS; i += 2) {
+				assertThat(clients.get(i).read(MESSAGES * MESSAGE_SIZE)).as("echo of client %d", i).isEqualTo(sent.get(i));
+				clients.get(i).close();
+			}
 			HttpResponse<String> liveness = actuator.get("/actuator/health/liveness");
 			assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
 			await().atMost(WAIT).until(() -> isRefused(port));
+			assertThat(actuator.get("/actuator/health/readiness").body()).contains("\"draining\":true");
 			assertThat(closed).as("drain still running").isNotDone();
-
-			for (int i = 0; i < SESSIONS; i++) {
+			// The other half read their answers and wait to be closed by the server at the drain timeout.
+			for (int i = 1; i < SESSIONS; i += 2) {
 				assertThat(clients.get(i).read(MESSAGES * MESSAGE_SIZE)).as("echo of client %d", i).isEqualTo(sent.get(i));
-			}
-			// Half leave on their own during the drain; the other half wait to be closed by the server.
-			for (int i = 0; i < SESSIONS; i += 2) {
-				clients.get(i).close();
 			}
 			assertThat(actuator.status("/actuator/health/liveness")).isEqualTo(200);
 			for (int i = 1; i < SESSIONS; i += 2) {
@@ -130,7 +132,7 @@ class GracefulDrainTests {
 			assertThat(observer.drained).hasSize(SESSIONS);
 			assertThat(Set.copyOf(observer.drained.values())).allMatch((thread) -> thread.startsWith("servercore-io-"));
 			assertThat(output).containsPattern("servercore drained in \\d+ ms: 200 sessions, 100 ended on their own, "
-					+ "100 closed with SERVER_SHUTDOWN after the 4000 ms drain timeout");
+					+ "100 closed with SERVER_SHUTDOWN after the 5000 ms drain timeout");
 		}
 		finally {
 			clients.forEach(TestClient::close);
@@ -151,6 +153,7 @@ class GracefulDrainTests {
 		}
 	}
 
+	/** Replaces the echo handler with the {@link DrainObserver}. */
 	@Configuration(proxyBeanMethods = false)
 	static class DrainObserverConfiguration {
 
