@@ -1,7 +1,9 @@
 package dev.servercore.actuate;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.servercore.core.CloseReason;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Records the core's events in Micrometer. Every meter is created up front (close reasons included, so the
@@ -51,13 +54,26 @@ public final class ServerCoreMeters implements ServerMetrics {
 	/** Bytes waiting to be sent, across all sessions. */
 	public static final String SEND_QUEUED_BYTES = PREFIX + "send.queued.bytes";
 
+	/** How long a task posted to an event loop waits before it runs, by loop. */
+	public static final String LOOP_LAG = PREFIX + "loop.lag";
+
 	/** The tag on {@link #SESSIONS_CLOSED}. */
 	public static final String REASON_TAG = "reason";
+
+	/** The tag on {@link #LOOP_LAG}: the loop's index, 0 to workers - 1. */
+	public static final String LOOP_TAG = "loop";
 
 	// Powers of four from 16 B to 64 KiB: enough to see the shape of reads without many series.
 	private static final double[] READ_SIZE_BUCKETS = { 16, 64, 256, 1024, 4096, 16384, 65536 };
 
+	// From 1 ms (a healthy loop) to 5 s (a stalled one): the buckets an alert on lag needs, few series.
+	private static final Duration[] LOOP_LAG_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(5),
+			Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
+			Duration.ofSeconds(1), Duration.ofSeconds(5) };
+
 	private final DistributionSummary readBytes;
+
+	private final Timer[] loopLag;
 
 	private final LongAdder sentBytes = new LongAdder();
 
@@ -70,11 +86,24 @@ public final class ServerCoreMeters implements ServerMetrics {
 	private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
 
 	/**
-	 * Registers the meters.
+	 * Registers the meters, without event-loop lag.
 	 * @param registry the meter registry
 	 * @param sessions the session registry, read by the gauges
 	 */
 	public ServerCoreMeters(MeterRegistry registry, SessionRegistry sessions) {
+		this(registry, sessions, 0);
+	}
+
+	/**
+	 * Registers the meters.
+	 * @param registry the meter registry
+	 * @param sessions the session registry, read by the gauges
+	 * @param loops the number of event loops: one lag timer is registered for each
+	 */
+	public ServerCoreMeters(MeterRegistry registry, SessionRegistry sessions, int loops) {
+		if (loops < 0) {
+			throw new IllegalArgumentException("loops must not be negative, was: " + loops);
+		}
 		this.readBytes = DistributionSummary.builder(READ_BYTES)
 			.description("Bytes per receive completion (one socket read): the article's transferredBytes")
 			.baseUnit("bytes")
@@ -115,6 +144,15 @@ public final class ServerCoreMeters implements ServerMetrics {
 				.tag(REASON_TAG, reason.name())
 				.register(registry));
 		}
+		this.loopLag = new Timer[loops];
+		for (int i = 0; i < loops; i++) {
+			this.loopLag[i] = Timer.builder(LOOP_LAG)
+				.description("How long a task posted to an event loop waits before it runs; a stalled loop shows "
+						+ "here once it runs again")
+				.tag(LOOP_TAG, Integer.toString(i))
+				.serviceLevelObjectives(LOOP_LAG_BUCKETS)
+				.register(registry);
+		}
 	}
 
 	@Override
@@ -145,6 +183,13 @@ public final class ServerCoreMeters implements ServerMetrics {
 	@Override
 	public void bytesWritten(int bytes) {
 		this.sentBytes.add(bytes);
+	}
+
+	@Override
+	public void loopLag(int loopIndex, long nanos) {
+		if (loopIndex >= 0 && loopIndex < this.loopLag.length) {
+			this.loopLag[loopIndex].record(nanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	private static double queuedBytes(SessionRegistry sessions) {

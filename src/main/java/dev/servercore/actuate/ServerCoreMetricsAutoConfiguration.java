@@ -1,6 +1,7 @@
 package dev.servercore.actuate;
 
 import dev.servercore.autoconfigure.ServerCoreAutoConfiguration;
+import dev.servercore.core.EventLoops;
 import dev.servercore.core.ServerMetrics;
 import dev.servercore.core.SessionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +20,9 @@ public final class ServerCoreMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ServerMetrics.class)
-	ServerCoreMeters serverCoreMeters(MeterRegistry meterRegistry, SessionRegistry sessionRegistry) {
-		return new ServerCoreMeters(meterRegistry, sessionRegistry);
+	ServerCoreMeters serverCoreMeters(MeterRegistry meterRegistry, SessionRegistry sessionRegistry,
+			EventLoops loops) {
+		return new ServerCoreMeters(meterRegistry, sessionRegistry, loops.workers());
 	}
 
 }

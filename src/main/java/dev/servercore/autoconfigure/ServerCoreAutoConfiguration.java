@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 
 import dev.servercore.core.EchoHandler;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.LoopProbe;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
@@ -36,6 +37,16 @@ public final class ServerCoreAutoConfiguration {
 	EventLoops servercoreLoopResources(ServerCoreProperties properties) {
 		ServerCoreProperties.Io io = properties.getIo();
 		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean
+	LoopProbe servercoreLoopProbe(ServerCoreProperties properties, EventLoops loops,
+			ObjectProvider<ServerMetrics> metrics) {
+		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
+		// index order: loop i is thread prefix-i.
+		return new LoopProbe(loops.group(), properties.getIo().getProbeInterval(),
+				metrics.getIfAvailable(() -> ServerMetrics.NONE));
 	}
 
 	@Bean
@@ -92,7 +103,8 @@ public final class ServerCoreAutoConfiguration {
 		return server;
 	}
 
-	@Bean
+	// The lifecycle only drains, so that a stopped context can start again; the loops stop with the context.
+	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
 	ServerCore serverCore(ServerCoreProperties properties, TcpServer servercoreTcpServer, SessionRegistry registry,
 			EventLoops loops) {
@@ -101,9 +113,9 @@ public final class ServerCoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ConfigurableEnvironment environment,
-			ApplicationEventPublisher publisher) {
-		return new ServerCoreLifecycle(serverCore, environment, publisher);
+	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ServerCoreProperties properties,
+			ConfigurableEnvironment environment, ApplicationEventPublisher publisher) {
+		return new ServerCoreLifecycle(serverCore, properties, environment, publisher);
 	}
 
 }

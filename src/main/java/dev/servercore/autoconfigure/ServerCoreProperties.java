@@ -43,6 +43,10 @@ public class ServerCoreProperties {
 
 	private final Limits limits = new Limits();
 
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Health health = new Health();
+
 	public String getHost() {
 		return this.host;
 	}
@@ -89,6 +93,14 @@ public class ServerCoreProperties {
 
 	public Limits getLimits() {
 		return this.limits;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -244,6 +256,12 @@ public class ServerCoreProperties {
 		 */
 		private String threadNamePrefix = "servercore-io";
 
+		/**
+		 * How often a probe task is posted to every event loop to measure its lag (servercore.loop.lag) and to
+		 * find stalled loops (health).
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
 		public Integer getWorkers() {
 			return this.workers;
 		}
@@ -270,6 +288,14 @@ public class ServerCoreProperties {
 
 		public void setThreadNamePrefix(String threadNamePrefix) {
 			this.threadNamePrefix = threadNamePrefix;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
 		}
 
 	}
@@ -330,6 +356,49 @@ public class ServerCoreProperties {
 
 		public void setCloseFlushTimeout(Duration closeFlushTimeout) {
 			this.closeFlushTimeout = closeFlushTimeout;
+		}
+
+	}
+
+	/**
+	 * The graceful drain on shutdown (SIGTERM or context close).
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long open sessions may take to end on their own once the server drains; the ones still open are
+		 * then closed with SERVER_SHUTDOWN. Keep spring.lifecycle.timeout-per-shutdown-phase above this plus
+		 * servercore.send.close-flush-timeout.
+		 */
+		private Duration drainTimeout = Duration.ofSeconds(20);
+
+		public Duration getDrainTimeout() {
+			return this.drainTimeout;
+		}
+
+		public void setDrainTimeout(Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
+		}
+
+	}
+
+	/**
+	 * The servercore health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a probe task may wait for an event loop before the loop counts as stalled and health
+		 * (liveness included) turns DOWN.
+		 */
+		private Duration loopDeadline = Duration.ofSeconds(1);
+
+		public Duration getLoopDeadline() {
+			return this.loopDeadline;
+		}
+
+		public void setLoopDeadline(Duration loopDeadline) {
+			this.loopDeadline = loopDeadline;
 		}
 
 	}

@@ -69,7 +69,7 @@ public final class EventLoops implements LoopResources {
 		}
 		Transport resolved = transport.resolve();
 		EventLoops loops = new EventLoops(resolved, workers, threadNamePrefix);
-		logger.info("Event loops: transport {} (requested {}), {} workers", resolved.displayName(),
+		logger.debug("Event loops: transport {} (requested {}), {} workers", resolved.displayName(),
 				transport.displayName(), workers);
 		return loops;
 	}

@@ -3,8 +3,14 @@ package dev.servercore.core;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +27,9 @@ import reactor.netty.tcp.TcpServer;
  * The server: a listening socket on the event loops, whose accepted connections become sessions.
  *
  * <p>Start binds the listener; stop closes the listener, then the sessions
- * ({@link CloseReason#SERVER_SHUTDOWN}), then the loops. A failed accept or a broken connection never stops
+ * ({@link CloseReason#SERVER_SHUTDOWN}), then the loops. {@link #drain(Duration)} comes before stop for a
+ * restart that loses nothing: it closes the listener, tells the handler, and gives the sessions time to
+ * finish before closing the rest. A failed accept or a broken connection never stops
  * the server: Reactor Netty pauses accepting for a second on an accept error, and a session's failure
  * closes that session only.
  *
@@ -38,6 +46,9 @@ public final class ServerCore {
 	/** How long start and each stop step may take. */
 	public static final Duration DEFAULT_LIFECYCLE_TIMEOUT = Duration.ofSeconds(10);
 
+	/** How long a drain waits for sessions to end on their own by default. */
+	public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
 	private static final Logger logger = LoggerFactory.getLogger(ServerCore.class);
 
 	private final TcpServer tcpServer;
@@ -51,6 +62,8 @@ public final class ServerCore {
 	private volatile DisposableServer server;
 
 	private volatile InetSocketAddress boundAddress;
+
+	private volatile boolean draining;
 
 	/**
 	 * Creates a server; nothing is bound until {@link #start()}.
@@ -109,14 +122,17 @@ public final class ServerCore {
 	}
 
 	/**
-	 * Binds the listener.
+	 * Binds the listener. After {@link #stopAccepting()} or {@link #drain(Duration)} it binds again (a new
+	 * ephemeral port if the port is 0), as long as the event loops run.
 	 * @throws PortInUseException if the port is already in use
 	 * @throws IllegalStateException if the server cannot bind for another reason
 	 */
 	public synchronized void start() {
-		if (this.server != null) {
+		DisposableServer current = this.server;
+		if (current != null && !current.isDisposed()) {
 			return;
 		}
+		this.draining = false;
 		try {
 			this.server = this.tcpServer.bindNow(this.lifecycleTimeout);
 		}
@@ -128,7 +144,7 @@ public final class ServerCore {
 					+ ": " + ex.getCause(), ex);
 		}
 		this.boundAddress = (InetSocketAddress) this.server.address();
-		logger.info("servercore listening on {} ({} transport, {} workers)", this.boundAddress,
+		logger.debug("servercore listening on {} ({} transport, {} workers)", this.boundAddress,
 				this.loops.transport().displayName(), this.loops.workers());
 	}
 
@@ -139,7 +155,7 @@ public final class ServerCore {
 		DisposableServer listener = this.server;
 		if (listener != null && !listener.isDisposed()) {
 			listener.disposeNow(this.lifecycleTimeout);
-			logger.info("servercore stopped accepting on {}", this.boundAddress);
+			logger.debug("servercore stopped accepting on {}", this.boundAddress);
 		}
 	}
 
@@ -161,6 +177,67 @@ public final class ServerCore {
 			logger.warn("servercore: {} sessions still open after {}", this.registry.size(), this.lifecycleTimeout);
 			return false;
 		}
+	}
+
+	/**
+	 * Drains the server before a shutdown, in this order: the listener closes (new connections are refused,
+	 * open sessions go on); every open session's handler is told ({@link SessionHandler#onDrain(Session)},
+	 * on the session's loop); the sessions get up to {@code timeout} to end; the ones still open are closed
+	 * with {@link CloseReason#SERVER_SHUTDOWN}, which first flushes what was sent to them. Everything a
+	 * session received before the drain is therefore answered before it closes. Logs one line with the
+	 * drain's length.
+	 *
+	 * <p>Blocks the calling thread for up to {@code timeout} plus the lifecycle timeout: never call it on an
+	 * event loop. The event loops keep running: {@link #start()} can bind again, {@link #stop()} stops them.
+	 * @param timeout how long the sessions may take to end on their own; zero closes them at once
+	 * @return what the drain did
+	 */
+	public DrainResult drain(Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout");
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative, was: " + timeout);
+		}
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		this.draining = true;
+		stopAccepting();
+		Set<Long> told = new HashSet<>();
+		// Each pass tells the sessions not yet told (one accepted just before the listener closed may register
+		// late) and waits for the open ones to end, until none is left or the time is up.
+		while (true) {
+			List<Session> open = this.registry.snapshot();
+			if (open.isEmpty()) {
+				break;
+			}
+			List<CompletableFuture<CloseReason>> closed = new ArrayList<>(open.size());
+			for (Session session : open) {
+				if (told.add(session.id())) {
+					tellDraining(session);
+				}
+				closed.add(session.closeFuture().toCompletableFuture());
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0 || !awaitAll(closed, remaining)) {
+				break;
+			}
+		}
+		int closedByServer = this.registry.size();
+		if (closedByServer > 0) {
+			closeSessions(CloseReason.SERVER_SHUTDOWN);
+		}
+		DrainResult result = new DrainResult(told.size(), closedByServer, Duration.ofNanos(System.nanoTime() - start));
+		logger.info("servercore drained in {} ms: {} sessions, {} ended on their own, {} closed with {} after the "
+				+ "{} ms drain timeout", result.duration().toMillis(), result.sessions(), result.leftOnTheirOwn(),
+				result.closedByServer(), CloseReason.SERVER_SHUTDOWN, timeout.toMillis());
+		return result;
+	}
+
+	/**
+	 * Returns whether a drain has begun; it stays {@code true} until the next {@link #start()}.
+	 * @return {@code true} once {@link #drain(Duration)} was called
+	 */
+	public boolean isDraining() {
+		return this.draining;
 	}
 
 	/**
@@ -213,6 +290,30 @@ public final class ServerCore {
 	 */
 	public EventLoops loops() {
 		return this.loops;
+	}
+
+	private static void tellDraining(Session session) {
+		try {
+			// Runs on the session's loop, through the pipeline, like every other handler callback.
+			session.channel().pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Session {} not told to drain: its loop is shut down", session.id());
+		}
+	}
+
+	private static boolean awaitAll(List<CompletableFuture<CloseReason>> futures, long nanos) {
+		try {
+			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(nanos, TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return false;
+		}
 	}
 
 	private static boolean isAddressInUse(ChannelBindException ex) {

@@ -45,4 +45,13 @@ public interface ServerMetrics {
 	default void bytesWritten(int bytes) {
 	}
 
+	/**
+	 * How long a probe task posted to an event loop waited before it ran (see {@link LoopProbe}). Called on
+	 * that loop.
+	 * @param loopIndex the loop's index in the group, from 0
+	 * @param nanos the wait in nanoseconds
+	 */
+	default void loopLag(int loopIndex, long nanos) {
+	}
+
 }

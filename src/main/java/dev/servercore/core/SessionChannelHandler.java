@@ -103,7 +103,24 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			this.session.close(CloseReason.PEER_CLOSED);
 			return;
 		}
+		if (event == DrainEvent.INSTANCE) {
+			onDrain();
+			return;
+		}
 		ctx.fireUserEventTriggered(event);
+	}
+
+	private void onDrain() {
+		if (!this.session.isOpen()) {
+			return;
+		}
+		logger.debug("Session {} told to drain", this.session.id());
+		try {
+			this.handler.onDrain(this.session);
+		}
+		catch (Throwable ex) {
+			this.session.handlerFailed(ex);
+		}
 	}
 
 	@Override

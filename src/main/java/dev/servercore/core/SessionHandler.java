@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
  * The application's logic: what a session does with what it receives. The built-in default is
  * {@link EchoHandler}.
  *
- * <p>All three callbacks of a session run on that session's own event loop, one at a time and in order:
+ * <p>All callbacks of a session run on that session's own event loop, one at a time and in order:
  * never block in them. To do slow work, hand it to another executor and come back with
  * {@link Session#post(Runnable)} or {@link Session#send(ByteBuf)}, both safe from any thread.
  *

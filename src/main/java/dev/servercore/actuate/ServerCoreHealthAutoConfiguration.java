@@ -1,0 +1,42 @@
+package dev.servercore.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.servercore.autoconfigure.ServerCoreAutoConfiguration;
+import dev.servercore.autoconfigure.ServerCoreProperties;
+import dev.servercore.core.LoopProbe;
+import dev.servercore.core.ServerCore;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code servercore} health contributor, with two members: {@code servercore/listener} (bound, not
+ * draining: for readiness) and {@code servercore/loops} (every event loop runs a probe within
+ * {@code servercore.health.loop-deadline}: for liveness and readiness). {@code management.health.servercore.enabled=false}
+ * turns it off.
+ */
+@AutoConfiguration(after = ServerCoreAutoConfiguration.class)
+@ConditionalOnClass(HealthContributor.class)
+@ConditionalOnBean({ ServerCore.class, LoopProbe.class })
+@ConditionalOnEnabledHealthIndicator("servercore")
+public final class ServerCoreHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "servercoreHealthContributor")
+	CompositeHealthContributor servercoreHealthContributor(ServerCore server, LoopProbe probe,
+			ServerCoreProperties properties) {
+		Map<String, HealthContributor> members = new LinkedHashMap<>();
+		members.put("listener", new ListenerHealthIndicator(server, properties.getLimits().getMaxSessions()));
+		members.put("loops", new EventLoopsHealthIndicator(probe, properties.getHealth().getLoopDeadline()));
+		return CompositeHealthContributor.fromMap(members);
+	}
+
+}

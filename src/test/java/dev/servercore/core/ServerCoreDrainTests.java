@@ -1,0 +1,148 @@
+package dev.servercore.core;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.servercore.support.TestClient;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ServerCore#drain(Duration)} without Spring: who is told, who closes, with which reason,
+ * and how long it takes.
+ */
+class ServerCoreDrainTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final Map<Long, CloseReason> reasons = new ConcurrentHashMap<>();
+
+	private ServerCore server;
+
+	@AfterEach
+	void stop() {
+		if (this.server != null) {
+			this.server.stop();
+		}
+	}
+
+	@Test
+	void sessionsThatLeaveWhenToldEndTheDrainEarly() {
+		start(new EchoThenOnDrain() {
+
+			@Override
+			public void onDrain(Session session) {
+				session.close(CloseReason.CLOSED_BY_APPLICATION);
+			}
+
+		});
+		try (TestClient one = TestClient.connect(this.server.port()); TestClient two = TestClient.connect(this.server.port())) {
+			await().atMost(WAIT).until(() -> this.server.registry().size() == 2);
+			DrainResult result = this.server.drain(Duration.ofSeconds(30));
+			assertThat(result.sessions()).isEqualTo(2);
+			assertThat(result.closedByServer()).isZero();
+			assertThat(result.leftOnTheirOwn()).isEqualTo(2);
+			assertThat(result.duration()).isLessThan(Duration.ofSeconds(5));
+			assertThat(this.reasons.values()).containsOnly(CloseReason.CLOSED_BY_APPLICATION).hasSize(2);
+			assertThat(this.server.isDraining()).isTrue();
+			assertThat(this.server.isListening()).isFalse();
+			assertThat(isRefused(this.server.port())).isTrue();
+		}
+	}
+
+	@Test
+	void sessionsStillOpenAtTheTimeoutAreClosedWithServerShutdownAfterTheirEcho() {
+		start(new EchoHandler());
+		try (TestClient client = TestClient.connect(this.server.port())) {
+			client.send(new byte[] { 1, 2, 3 });
+			await().atMost(WAIT).until(() -> this.server.registry().size() == 1);
+			DrainResult result = this.server.drain(Duration.ofMillis(200));
+			assertThat(result.sessions()).isEqualTo(1);
+			assertThat(result.closedByServer()).isEqualTo(1);
+			assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+			assertThat(client.readToEnd()).containsExactly(1, 2, 3);
+			assertThat(this.reasons.values()).containsExactly(CloseReason.SERVER_SHUTDOWN);
+		}
+	}
+
+	@Test
+	void aHandlerThatFailsWhenToldClosesOnlyItsSession() {
+		start(new EchoThenOnDrain() {
+
+			@Override
+			public void onDrain(Session session) {
+				throw new IllegalStateException("drain failed on purpose");
+			}
+
+		});
+		try (TestClient client = TestClient.connect(this.server.port())) {
+			await().atMost(WAIT).until(() -> this.server.registry().size() == 1);
+			DrainResult result = this.server.drain(Duration.ofSeconds(30));
+			assertThat(result.closedByServer()).isZero();
+			assertThat(this.reasons.values()).containsExactly(CloseReason.HANDLER_ERROR);
+		}
+	}
+
+	@Test
+	void aZeroTimeoutClosesAtOnceAndANegativeOneIsRejected() {
+		start(new EchoHandler());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.server.drain(Duration.ofMillis(-1)))
+			.withMessageContaining("timeout");
+		try (TestClient client = TestClient.connect(this.server.port())) {
+			await().atMost(WAIT).until(() -> this.server.registry().size() == 1);
+			DrainResult result = this.server.drain(Duration.ZERO);
+			assertThat(result.closedByServer()).isEqualTo(1);
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+	}
+
+	private void start(SessionHandler handler) {
+		EventLoops loops = EventLoops.create(Transport.AUTO, 1, "drain-test");
+		SessionRegistry registry = new SessionRegistry();
+		registry.addListener(new SessionListener() {
+
+			@Override
+			public void onClose(Session session, CloseReason reason) {
+				ServerCoreDrainTests.this.reasons.put(session.id(), reason);
+			}
+
+		});
+		SessionPipeline pipeline = new SessionPipeline(registry, handler, ServerMetrics.NONE, SessionSettings.DEFAULTS);
+		this.server = new ServerCore(ServerCore.tcpServer("127.0.0.1", 0, loops, pipeline, null), registry, loops);
+		this.server.start();
+	}
+
+	private static boolean isRefused(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			return false;
+		}
+		catch (ConnectException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** Echoes; subclasses say what a session does when told to drain. */
+	private abstract static class EchoThenOnDrain implements SessionHandler {
+
+		@Override
+		public void onReceive(Session session, ByteBuf data) {
+			session.send(data.retain());
+		}
+
+	}
+
+}
