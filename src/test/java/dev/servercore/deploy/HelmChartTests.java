@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import com.marcnuri.helm.LintResult;
+import dev.servercore.autoconfigure.ServerCoreProperties;
 import dev.servercore.deploy.HelmChart.Manifests;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
@@ -107,6 +108,13 @@ class HelmChartTests {
 		assertThat((Object) at(defaults.get("Service", NAME), "spec.ports.0.port")).isEqualTo(this.app.tcpPort());
 		assertThat(at(defaults.get("Service", NAME + "-management"), "spec.ports.0.targetPort").toString())
 			.isEqualTo("management");
+	}
+
+	@Test
+	void theChartsDefaultDrainIsTheApplicationsDefaultDrain() {
+		Map<String, Object> config = renderedApplicationYaml(this.chart.render(Map.of()));
+		Duration drain = DurationStyle.detectAndParse(at(config, "servercore.shutdown.drain-timeout").toString());
+		assertThat(drain).isEqualTo(new ServerCoreProperties().getShutdown().getDrainTimeout());
 	}
 
 	@Test
