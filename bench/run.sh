@@ -6,8 +6,9 @@
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
 # the other CPU) against servercore and the baseline in turn, A B A B, and prints one table. Settings, as
 # environment variables: DURATION (5s) and WARMUP (2s) per run, ROUNDS (2) of A B, SESSIONS (10000) held,
-# HOLD (5s), OPEN_RATE (5000 sessions/s), CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1),
-# SERVER_JAVA_OPTS (none), SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>).
+# HOLD (5s), OPEN_RATE (5000 sessions/s), SETTLE_TRAFFIC (5s of each warm-up load per server at start),
+# CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none), SC_PORT (17000),
+# BL_PORT (17100), OUT (target/bench/<date>-<transport>).
 # Loopback only; every run is bounded in time; the whole script takes about five minutes.
 set -euo pipefail
 
@@ -144,6 +145,27 @@ client() { # server load-name round args...
 	log "$(printf '%-9s %-10s #%d  %s  (exit %d)' "$load" "$server" "$round" \
 		"$(grep -E '^  (messages|sessions) ' "$base.txt" | sed 's/^ *//;s/  */ /g')" "$status")"
 }
+
+cpu_ticks() { awk '{ split(substr($0, index($0, ")") + 2), f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
+
+# Warm both servers up with some traffic, then wait until their JIT compilers have gone quiet: right after
+# start-up a Spring Boot JVM on one CPU spends seconds compiling, which would be charged to the first load.
+for server in servercore baseline; do
+	pid=$(server_pid "$server")
+	log "warming up $server"
+	for warm in "--pipeline 16 --connections 100" "--mode stream --connections 4 --size 16KiB"; do
+		# shellcheck disable=SC2086
+		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
+			$warm --warmup 0s --duration "${SETTLE_TRAFFIC:-5s}" --no-progress > "$OUT/warmup-$server.txt" 2>&1 || true
+	done
+	deadline=$(( $(date +%s) + 60 ))
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		before=$(cpu_ticks "$pid")
+		sleep 1
+		# Below 3% of a CPU while idle: compilation is done.
+		[ $(( $(cpu_ticks "$pid") - before )) -le 3 ] && break
+	done
+done
 
 LOADS=(
 	"pp1|--mode ping-pong --connections 1 --size 64"

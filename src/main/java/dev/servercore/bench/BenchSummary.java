@@ -237,7 +237,7 @@ public final class BenchSummary {
 		field(json, "port", this.options.port());
 		field(json, "connections", this.options.connections());
 		field(json, "size", this.options.size());
-		field(json, "pipeline", this.options.depth());
+		field(json, "in_flight_per_connection", this.options.depth());
 		field(json, "framing", this.options.format().toString());
 		field(json, "transport", this.transport.displayName());
 		field(json, "rate", this.options.rate());
