@@ -6,7 +6,7 @@
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
 # the other CPU) against servercore and the baseline in turn, A B A B, and prints one table. Settings, as
 # environment variables: DURATION (5s) and WARMUP (2s) per run, ROUNDS (2) of A B, SESSIONS (10000) held,
-# HOLD (5s), OPEN_RATE (5000 sessions/s), SETTLE_TRAFFIC (5s of each warm-up load per server at start),
+# HOLD (5s), OPEN_RATE (2500 sessions/s), SETTLE_TRAFFIC (5s of each warm-up load per server at start),
 # CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none), SC_PORT (17000),
 # BL_PORT (17100), OUT (target/bench/<date>-<transport>).
 # Loopback only; every run is bounded in time; the whole script takes about five minutes.
@@ -22,7 +22,7 @@ WARMUP="${WARMUP:-2s}"
 ROUNDS="${ROUNDS:-2}"
 SESSIONS="${SESSIONS:-10000}"
 HOLD="${HOLD:-5s}"
-OPEN_RATE="${OPEN_RATE:-5000}"
+OPEN_RATE="${OPEN_RATE:-2500}"
 CLIENT_TRANSPORT="${CLIENT_TRANSPORT:-auto}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
@@ -86,21 +86,31 @@ wait_for_line() { # file pattern pid seconds
 }
 
 # servercore with its defaults; only the ports, the transport and the session limit (above the held count) set.
-log "starting servercore ($TRANSPORT) on port $SC_PORT"
-# shellcheck disable=SC2086
-"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
-	--servercore.io.transport="$TRANSPORT" --servercore.limits.max-sessions=$(( SESSIONS * 2 )) \
-	> "$OUT/servercore.log" 2>&1 &
-SC_PID=$!
-log "starting baseline ($TRANSPORT) on port $BL_PORT"
-# shellcheck disable=SC2086
-"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -cp "$CP" dev.servercore.bench.BaselineEchoServer \
-	--port "$BL_PORT" --transport "$TRANSPORT" > "$OUT/baseline.log" 2>&1 &
-BL_PID=$!
-wait_for_line "$OUT/servercore.log" "servercore listening on" "$SC_PID" 120
-wait_for_line "$OUT/baseline.log" "baseline listening on" "$BL_PID" 60
-SC_DESC=$(grep -o "servercore listening on.*" "$OUT/servercore.log" | head -1)
-BL_DESC=$(grep -o "baseline listening on.*" "$OUT/baseline.log" | head -1)
+start_servers() { # log-suffix
+	log "starting servercore and baseline ($TRANSPORT) on ports $SC_PORT and $BL_PORT"
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
+		--servercore.io.transport="$TRANSPORT" --servercore.limits.max-sessions=$(( SESSIONS * 2 )) \
+		> "$OUT/servercore$1.log" 2>&1 &
+	SC_PID=$!
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -cp "$CP" dev.servercore.bench.BaselineEchoServer \
+		--port "$BL_PORT" --transport "$TRANSPORT" > "$OUT/baseline$1.log" 2>&1 &
+	BL_PID=$!
+	wait_for_line "$OUT/servercore$1.log" "servercore listening on" "$SC_PID" 120
+	wait_for_line "$OUT/baseline$1.log" "baseline listening on" "$BL_PID" 60
+	SC_DESC=$(grep -o "servercore listening on.*" "$OUT/servercore$1.log" | head -1)
+	BL_DESC=$(grep -o "baseline listening on.*" "$OUT/baseline$1.log" | head -1)
+}
+
+stop_servers() {
+	kill "$SC_PID" "$BL_PID" 2> /dev/null || true
+	wait "$SC_PID" "$BL_PID" 2> /dev/null || true
+	SC_PID=
+	BL_PID=
+}
+
+start_servers ""
 log "$SC_DESC"
 log "$BL_DESC"
 
@@ -115,6 +125,8 @@ log "$BL_DESC"
 	echo "warmup=$WARMUP"
 	echo "rounds=$ROUNDS"
 	echo "sessions=$SESSIONS"
+	echo "open_rate=$OPEN_RATE"
+	echo "hold=$HOLD"
 	echo "machine=$(nproc) CPUs, $(uname -sr), $(java -version 2>&1 | head -1)"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/run.properties"
@@ -184,15 +196,18 @@ for entry in "${LOADS[@]}"; do
 	done
 done
 
-# Held sessions: live heap (a class histogram forces a full GC and counts live objects only) and resident
-# memory of the server, before and while the client holds the sessions.
+# Held sessions, on freshly started servers for every round: live heap (a class histogram forces a full GC
+# and counts live objects only) and resident memory, before and while the client holds the sessions. Fresh
+# servers, because after thousands of sessions close the buffer pools keep their bookkeeping for a while,
+# which would shift the next round's starting point.
 heap_live() { jcmd "$1" GC.class_histogram > "$2" 2>&1 && awk '/^Total/ { print $3 }' "$2"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 for round in $(seq 1 "$ROUNDS"); do
+	stop_servers
+	start_servers "-held-$round"
 	for server in servercore baseline; do
 		pid=$(server_pid "$server")
 		base="$OUT/held-$server-$round"
-		wait_drained "$(server_port "$server")"
 		heap_before=$(heap_live "$pid" "$base.histo-before")
 		rss_before=$(rss_kib "$pid")
 		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
@@ -213,6 +228,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			"$round" "$held" $(( heap_after - heap_before )) $(( rss_after - rss_before )) "$status")"
 	done
 done
+stop_servers
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"

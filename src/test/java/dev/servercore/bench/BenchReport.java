@@ -69,6 +69,9 @@ public final class BenchReport {
 		line("- " + run.getProperty("rounds") + " rounds of servercore then baseline (A B A B), each run "
 				+ run.getProperty("warmup") + " warm-up (excluded) + " + run.getProperty("duration")
 				+ " measured; figures are the mean of the rounds, each round in brackets");
+		line("- held sessions: opened at " + run.getProperty("open_rate") + "/s from 4 source addresses, each one echoing "
+				+ "one 64 B message, held " + run.getProperty("hold") + "; every round on freshly started servers; "
+				+ "live heap from class histograms (full GC, live objects) before and while holding");
 		line("- load average (1, 5, 15 min) before: " + run.getProperty("load_before") + ", after: "
 				+ run.getProperty("load_after") + "; whole run " + run.getProperty("elapsed_s") + " s");
 		line("");

@@ -61,6 +61,22 @@ class LoadClientVerificationTests {
 	}
 
 	@Test
+	void aCorruptedByteInALargeStreamedChunkIsCountedAsAMismatch() throws Exception {
+		Channel server = start((pipeline) -> pipeline.addLast(new EchoHandler(true)));
+		try {
+			BenchSummary summary = new LoadClient(
+					BenchOptions.parse(args(server, "--mode", "stream", "--connections", "2", "--size", "4KiB")),
+					System.out)
+				.run();
+			assertThat(summary.mismatches()).isPositive();
+			assertThat(summary.exitStatus()).isEqualTo(1);
+		}
+		finally {
+			server.close().sync();
+		}
+	}
+
+	@Test
 	void aConnectionClosedByTheServerIsAnError() throws Exception {
 		Channel server = start((pipeline) -> pipeline.addLast(new ChannelInboundHandlerAdapter() {
 			@Override
