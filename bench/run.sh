@@ -5,7 +5,7 @@
 #
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
 # the other CPU) against servercore and the baseline in turn, A B A B, and prints one table. Settings, as
-# environment variables: DURATION (5s) and WARMUP (2s) per run, ROUNDS (2) of A B, SESSIONS (10000) held,
+# environment variables: DURATION (5s) and WARMUP (3s) per run, ROUNDS (2) of A B, SESSIONS (10000) held,
 # HOLD (5s), OPEN_RATE (2500 sessions/s), SETTLE_TRAFFIC (5s of each warm-up load per server at start),
 # CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none), SC_PORT (17000),
 # BL_PORT (17100), OUT (target/bench/<date>-<transport>).
@@ -18,7 +18,7 @@ case "$TRANSPORT" in
 	*) echo "usage: $0 [io_uring|epoll|nio]" >&2; exit 2 ;;
 esac
 DURATION="${DURATION:-5s}"
-WARMUP="${WARMUP:-2s}"
+WARMUP="${WARMUP:-3s}"
 ROUNDS="${ROUNDS:-2}"
 SESSIONS="${SESSIONS:-10000}"
 HOLD="${HOLD:-5s}"

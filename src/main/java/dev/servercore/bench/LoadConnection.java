@@ -25,6 +25,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 	// Ranges from this length on are compared with ByteBuffer.mismatch rather than ByteBufUtil.equals.
 	private static final int VECTORIZED_COMPARE_FROM = 256;
 
+	// Messages from this size on are sent as a small head plus a shared payload, without a copy per message.
+	private static final int SHARED_PAYLOAD_FROM = 1024;
+
 	// The sequence number takes up to this many leading payload bytes.
 	private static final int SEQUENCE_BYTES = 8;
 
@@ -53,6 +56,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 	private final byte[] templateBytes;
 
 	private ByteBuf template;
+
+	// Large messages: the part of the payload after the sequence number, shared by every send.
+	private ByteBuf sharedTail;
 
 	// Set by the client's thread when connecting and read by that thread only.
 	private Channel channel;
@@ -125,12 +131,22 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 		this.ctx = ctx;
 		this.template = Unpooled.wrappedBuffer(this.templateBytes);
 		this.stats = this.client.statsFor(ctx.channel().eventLoop());
+		int prefix = this.headerBytes + Math.min(SEQUENCE_BYTES, this.wireSize - this.headerBytes);
+		if (this.wireSize >= SHARED_PAYLOAD_FROM) {
+			// The payload after the sequence number is the same in every message: written from one buffer.
+			ByteBuf tail = ctx.alloc().directBuffer(this.wireSize - prefix);
+			tail.writeBytes(this.templateBytes, prefix, this.wireSize - prefix);
+			this.sharedTail = tail.asReadOnly();
+		}
 	}
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
 		this.running = false;
 		this.template.release();
+		if (this.sharedTail != null) {
+			this.sharedTail.release();
+		}
 	}
 
 	@Override
@@ -304,12 +320,23 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	private void send(long stamp) {
-		ByteBuf message = this.ctx.alloc().directBuffer(this.wireSize);
-		message.writeBytes(this.template, 0, this.wireSize);
-		writeSequence(message, 0, this.sendSeq);
+		if (this.sharedTail != null) {
+			// Large message: a small buffer with the header and sequence number, then the shared payload.
+			int prefix = this.wireSize - this.sharedTail.readableBytes();
+			ByteBuf head = this.ctx.alloc().directBuffer(prefix);
+			head.writeBytes(this.template, 0, prefix);
+			writeSequence(head, 0, this.sendSeq);
+			this.ctx.write(head, this.ctx.voidPromise());
+			this.ctx.write(this.sharedTail.retainedDuplicate(), this.ctx.voidPromise());
+		}
+		else {
+			ByteBuf message = this.ctx.alloc().directBuffer(this.wireSize);
+			message.writeBytes(this.template, 0, this.wireSize);
+			writeSequence(message, 0, this.sendSeq);
+			this.ctx.write(message, this.ctx.voidPromise());
+		}
 		this.sendTimes[(int) (this.sendSeq & this.mask)] = stamp;
 		this.sendSeq++;
-		this.ctx.write(message, this.ctx.voidPromise());
 		this.flushPending = true;
 	}
 
