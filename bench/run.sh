@@ -4,12 +4,16 @@
 #   bench/run.sh [io_uring|epoll|nio]        (default io_uring)
 #
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
-# the other CPU) against servercore and the baseline in turn, A B A B, and prints one table. Settings, as
-# environment variables: DURATION (5s) and WARMUP (3s) per run, ROUNDS (2) of A B, SESSIONS (10000) held,
-# HOLD (5s), OPEN_RATE (2500 sessions/s), SETTLE_TRAFFIC (5s of each warm-up load per server at start),
-# CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none), SC_PORT (17000),
-# BL_PORT (17100), OUT (target/bench/<date>-<transport>).
-# Loopback only; every run is bounded in time; the whole script takes about five minutes.
+# the other CPU) against servercore and the baseline in turn, A B A B, and prints one table.
+#
+# Settings, as environment variables:
+#   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
+#   ROUNDS (3)                     rounds of servercore then baseline for each message load
+#   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
+#   SETTLE_TRAFFIC (5s)            each warm-up load per server at start
+#   CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none)
+#   SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>)
+# Loopback only; every run is bounded in time; the whole script takes about seven minutes.
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-io_uring}}"
@@ -19,7 +23,8 @@ case "$TRANSPORT" in
 esac
 DURATION="${DURATION:-5s}"
 WARMUP="${WARMUP:-3s}"
-ROUNDS="${ROUNDS:-2}"
+ROUNDS="${ROUNDS:-3}"
+HELD_ROUNDS="${HELD_ROUNDS:-2}"
 SESSIONS="${SESSIONS:-10000}"
 HOLD="${HOLD:-5s}"
 OPEN_RATE="${OPEN_RATE:-2500}"
@@ -124,6 +129,7 @@ log "$BL_DESC"
 	echo "duration=$DURATION"
 	echo "warmup=$WARMUP"
 	echo "rounds=$ROUNDS"
+	echo "held_rounds=$HELD_ROUNDS"
 	echo "sessions=$SESSIONS"
 	echo "open_rate=$OPEN_RATE"
 	echo "hold=$HOLD"
@@ -202,7 +208,7 @@ done
 # which would shift the next round's starting point.
 heap_live() { jcmd "$1" GC.class_histogram > "$2" 2>&1 && awk '/^Total/ { print $3 }' "$2"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-for round in $(seq 1 "$ROUNDS"); do
+for round in $(seq 1 "$HELD_ROUNDS"); do
 	stop_servers
 	start_servers "-held-$round"
 	for server in servercore baseline; do

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * Turns the files of one {@code bench/run.sh} run into one Markdown table: each figure for servercore and
- * the baseline (mean of the rounds, each round in brackets), their ratio and the target.
+ * the baseline (median of the rounds, each round in brackets), their ratio and the target.
  *
  * <pre>
  * java -cp target/test-classes:target/classes:... dev.servercore.bench.BenchReport target/bench/20250101-120000-io_uring
@@ -35,6 +35,9 @@ public final class BenchReport {
 	private static final Pattern HISTOGRAM_ROW = Pattern
 		.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s+\\(.*\\))?$");
 
+	// Client CPU seconds per second from which the client, not the server, limited a load.
+	private static final double CLIENT_BOUND = 0.95;
+
 	// How many classes to list in the held-session breakdown.
 	private static final int TOP_CLASSES = 12;
 
@@ -43,6 +46,8 @@ public final class BenchReport {
 	private final StringBuilder out = new StringBuilder();
 
 	private final List<String> failures = new ArrayList<>();
+
+	private boolean clientBound;
 
 	private BenchReport(Path dir) {
 		this.dir = dir;
@@ -66,10 +71,10 @@ public final class BenchReport {
 		line("- date: " + run.getProperty("date") + "; machine: " + run.getProperty("machine"));
 		line("- " + run.getProperty("servercore") + "; " + run.getProperty("baseline"));
 		line("- client transport " + run.getProperty("client_transport") + "; " + run.getProperty("pinning"));
-		line("- " + run.getProperty("rounds") + " rounds of servercore then baseline (A B A B), each run "
+		line("- " + run.getProperty("rounds") + " rounds of servercore then baseline (A B A B ...), each run "
 				+ run.getProperty("warmup") + " warm-up (excluded) + " + run.getProperty("duration")
-				+ " measured; figures are the mean of the rounds, each round in brackets");
-		line("- held sessions: opened at " + run.getProperty("open_rate") + "/s from 4 source addresses, each one echoing "
+				+ " measured; figures are the median of the rounds, each round in brackets");
+		line("- held sessions: " + run.getProperty("held_rounds") + " rounds, opened at " + run.getProperty("open_rate") + "/s from 4 source addresses, each one echoing "
 				+ "one 64 B message, held " + run.getProperty("hold") + "; every round on freshly started servers; "
 				+ "live heap from class histograms (full GC, live objects) before and while holding");
 		line("- load average (1, 5, 15 min) before: " + run.getProperty("load_before") + ", after: "
@@ -89,6 +94,11 @@ public final class BenchReport {
 		else {
 			line("Runs that failed (mismatch, connection error or nothing measured): " + String.join(", ",
 					this.failures));
+		}
+		if (this.clientBound) {
+			line("");
+			line("Client CPU near 1.00 s per second: the one-CPU load client was the limit of that load, so its "
+					+ "throughput ratio says less than the server CPU per million messages.");
 		}
 		heldBreakdown(Integer.parseInt(run.getProperty("sessions")));
 		return this.out.toString();
@@ -113,6 +123,11 @@ public final class BenchReport {
 		figure("", "latency p99.9 (us)", runs, (r) -> number(r, "latency_p999_us"), 1, "");
 		figure("", "server CPU s per million msgs", runs, (r) -> number(r, "server_cpu_s_per_million"), 2, "");
 		figure("", "client CPU s per second", runs, (r) -> number(r, "client_cpu_s") / number(r, "seconds"), 2, "");
+		for (List<Map<String, String>> results : runs.values()) {
+			for (Map<String, String> result : results) {
+				this.clientBound |= number(result, "client_cpu_s") / number(result, "seconds") >= CLIENT_BOUND;
+			}
+		}
 	}
 
 	private void heldSessions(int sessions) throws IOException {
@@ -199,8 +214,8 @@ public final class BenchReport {
 
 	private void figure(String title, String name, Map<String, List<Map<String, String>>> runs,
 			ToDoubleFunction<Map<String, String>> value, int decimals, String target) {
-		double servercore = mean(runs.get(SERVERCORE), value);
-		double baseline = mean(runs.get(BASELINE), value);
+		double servercore = median(runs.get(SERVERCORE), value);
+		double baseline = median(runs.get(BASELINE), value);
 		String ratio = (baseline != 0 && Double.isFinite(servercore) && Double.isFinite(baseline))
 				? String.format(Locale.ROOT, "%.2f", servercore / baseline) : "";
 		row(title, name, cell(runs.get(SERVERCORE), value, decimals), cell(runs.get(BASELINE), value, decimals),
@@ -210,7 +225,7 @@ public final class BenchReport {
 	private static String cell(List<Map<String, String>> runs, ToDoubleFunction<Map<String, String>> value,
 			int decimals) {
 		String format = "%,." + decimals + "f";
-		StringBuilder cell = new StringBuilder(String.format(Locale.ROOT, format, mean(runs, value)));
+		StringBuilder cell = new StringBuilder(String.format(Locale.ROOT, format, median(runs, value)));
 		if (runs.size() > 1) {
 			cell.append(" (");
 			for (int i = 0; i < runs.size(); i++) {
@@ -222,8 +237,14 @@ public final class BenchReport {
 		return cell.toString();
 	}
 
-	private static double mean(List<Map<String, String>> runs, ToDoubleFunction<Map<String, String>> value) {
-		return runs.stream().mapToDouble(value).average().orElse(Double.NaN);
+	// The median resists one disturbed round better than the mean on a shared machine.
+	private static double median(List<Map<String, String>> runs, ToDoubleFunction<Map<String, String>> value) {
+		double[] values = runs.stream().mapToDouble(value).sorted().toArray();
+		if (values.length == 0) {
+			return Double.NaN;
+		}
+		int middle = values.length / 2;
+		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 	}
 
 	private List<Map<String, String>> results(String load, String server) throws IOException {
