@@ -91,15 +91,15 @@ wait_for_line() { # file pattern pid seconds
 }
 
 # servercore with its defaults; only the ports, the transport and the session limit (above the held count) set.
-start_servers() { # log-suffix
+start_servers() { # log-suffix [extra JVM options]
 	log "starting servercore and baseline ($TRANSPORT) on ports $SC_PORT and $BL_PORT"
 	# shellcheck disable=SC2086
-	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS ${2:-} -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
 		--servercore.io.transport="$TRANSPORT" --servercore.limits.max-sessions=$(( SESSIONS * 2 )) \
 		> "$OUT/servercore$1.log" 2>&1 &
 	SC_PID=$!
 	# shellcheck disable=SC2086
-	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -cp "$CP" dev.servercore.bench.BaselineEchoServer \
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS ${2:-} -cp "$CP" dev.servercore.bench.BaselineEchoServer \
 		--port "$BL_PORT" --transport "$TRANSPORT" > "$OUT/baseline$1.log" 2>&1 &
 	BL_PID=$!
 	wait_for_line "$OUT/servercore$1.log" "servercore listening on" "$SC_PID" 120
@@ -205,12 +205,13 @@ done
 # Held sessions, on freshly started servers for every round: live heap (a class histogram forces a full GC
 # and counts live objects only) and resident memory, before and while the client holds the sessions. Fresh
 # servers, because after thousands of sessions close the buffer pools keep their bookkeeping for a while,
-# which would shift the next round's starting point.
+# which would shift the next round's starting point. The heap is touched at start (AlwaysPreTouch), so that
+# resident memory grows with what the sessions keep, not with the first use of the young generation.
 heap_live() { jcmd "$1" GC.class_histogram > "$2" 2>&1 && awk '/^Total/ { print $3 }' "$2"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 for round in $(seq 1 "$HELD_ROUNDS"); do
 	stop_servers
-	start_servers "-held-$round"
+	start_servers "-held-$round" "-XX:+AlwaysPreTouch"
 	for server in servercore baseline; do
 		pid=$(server_pid "$server")
 		base="$OUT/held-$server-$round"

@@ -76,7 +76,8 @@ public final class BenchReport {
 				+ " measured; figures are the median of the rounds, each round in brackets");
 		line("- held sessions: " + run.getProperty("held_rounds") + " rounds, opened at " + run.getProperty("open_rate") + "/s from 4 source addresses, each one echoing "
 				+ "one 64 B message, held " + run.getProperty("hold") + "; every round on freshly started servers; "
-				+ "live heap from class histograms (full GC, live objects) before and while holding");
+				+ "live heap from class histograms (full GC, live objects) and VmRSS (heap pre-touched) before and "
+				+ "while holding");
 		line("- load average (1, 5, 15 min) before: " + run.getProperty("load_before") + ", after: "
 				+ run.getProperty("load_after") + "; whole run " + run.getProperty("elapsed_s") + " s");
 		line("");
