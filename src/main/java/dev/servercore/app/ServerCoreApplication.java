@@ -1,16 +1,22 @@
 package dev.servercore.app;
 
+import dev.servercore.bench.BenchCommand;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Starts servercore: the TCP server on {@code servercore.port} (7000) and Actuator on {@code server.port}
- * (8081).
+ * (8081). With {@code bench} as the first argument it runs the load client instead, without Spring:
+ * {@code java -jar servercore.jar bench --help}.
  */
 @SpringBootApplication
 public class ServerCoreApplication {
 
 	public static void main(String[] args) {
+		if (BenchCommand.isRequested(args)) {
+			System.exit(BenchCommand.main(args));
+		}
 		SpringApplication.run(ServerCoreApplication.class, args);
 	}
 

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# servercore against a bare Reactor Netty echo, side by side, on one machine over loopback.
+#
+#   bench/run.sh [io_uring|epoll|nio]        (default io_uring)
+#
+# Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
+# the other CPU) against servercore and the baseline in turn, A B A B, and prints one table.
+#
+# Settings, as environment variables:
+#   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
+#   ROUNDS (3)                     rounds of servercore then baseline for each message load
+#   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
+#   SETTLE_TRAFFIC (5s)            each warm-up load per server at start
+#   CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none)
+#   SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>)
+# Loopback only; every run is bounded in time; the whole script takes about seven minutes.
+set -euo pipefail
+
+TRANSPORT="${1:-${TRANSPORT:-io_uring}}"
+case "$TRANSPORT" in
+	io_uring|epoll|nio) ;;
+	*) echo "usage: $0 [io_uring|epoll|nio]" >&2; exit 2 ;;
+esac
+DURATION="${DURATION:-5s}"
+WARMUP="${WARMUP:-3s}"
+ROUNDS="${ROUNDS:-3}"
+HELD_ROUNDS="${HELD_ROUNDS:-2}"
+SESSIONS="${SESSIONS:-10000}"
+HOLD="${HOLD:-5s}"
+OPEN_RATE="${OPEN_RATE:-2500}"
+CLIENT_TRANSPORT="${CLIENT_TRANSPORT:-auto}"
+SERVER_CPU="${SERVER_CPU:-0}"
+CLIENT_CPU="${CLIENT_CPU:-1}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+SC_PORT="${SC_PORT:-17000}"
+BL_PORT="${BL_PORT:-17100}"
+
+cd "$(dirname "$0")/.."
+OUT="${OUT:-target/bench/$(date +%Y%m%d-%H%M%S)-$TRANSPORT}"
+mkdir -p "$OUT"
+started=$(date +%s)
+
+log() { printf '[%4ds] %s\n' $(( $(date +%s) - started )) "$*"; }
+
+# Each held session is a socket in the client and one in the server: raise the open-file limit.
+need=$(( SESSIONS + 1000 ))
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
+	log "open-file limit $hard is below $need: holding $(( hard - 1000 )) sessions instead of $SESSIONS"
+	SESSIONS=$(( hard - 1000 ))
+	need=$(( SESSIONS + 1000 ))
+fi
+ulimit -n "$( [ "$hard" = unlimited ] && echo "$need" || echo "$hard" )"
+
+PIN_SERVER=()
+PIN_CLIENT=()
+if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then
+	PIN_SERVER=(taskset -c "$SERVER_CPU")
+	PIN_CLIENT=(taskset -c "$CLIENT_CPU")
+	PINNING="server on CPU $SERVER_CPU, client on CPU $CLIENT_CPU (taskset)"
+else
+	PINNING="not pinned (taskset or a second CPU missing)"
+fi
+
+log "building (tests skipped)"
+./mvnw -B -q package -DskipTests
+./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+JAR=target/servercore.jar
+
+SC_PID=
+BL_PID=
+cleanup() {
+	for pid in $SC_PID $BL_PID; do
+		kill "$pid" 2> /dev/null || true
+	done
+	wait 2> /dev/null || true
+}
+trap cleanup EXIT
+
+wait_for_line() { # file pattern pid seconds
+	local deadline=$(( $(date +%s) + $4 ))
+	until grep -q "$2" "$1" 2> /dev/null; do
+		if ! kill -0 "$3" 2> /dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "gave up waiting for '$2' in $1:" >&2
+			tail -20 "$1" >&2
+			exit 1
+		fi
+		sleep 0.2
+	done
+}
+
+# servercore with its defaults; only the ports, the transport and the session limit (above the held count) set.
+start_servers() { # log-suffix [extra JVM options]
+	log "starting servercore and baseline ($TRANSPORT) on ports $SC_PORT and $BL_PORT"
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS ${2:-} -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
+		--servercore.io.transport="$TRANSPORT" --servercore.limits.max-sessions=$(( SESSIONS * 2 )) \
+		> "$OUT/servercore$1.log" 2>&1 &
+	SC_PID=$!
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS ${2:-} -cp "$CP" dev.servercore.bench.BaselineEchoServer \
+		--port "$BL_PORT" --transport "$TRANSPORT" > "$OUT/baseline$1.log" 2>&1 &
+	BL_PID=$!
+	wait_for_line "$OUT/servercore$1.log" "servercore listening on" "$SC_PID" 120
+	wait_for_line "$OUT/baseline$1.log" "baseline listening on" "$BL_PID" 60
+	SC_DESC=$(grep -o "servercore listening on.*" "$OUT/servercore$1.log" | head -1)
+	BL_DESC=$(grep -o "baseline listening on.*" "$OUT/baseline$1.log" | head -1)
+}
+
+stop_servers() {
+	kill "$SC_PID" "$BL_PID" 2> /dev/null || true
+	wait "$SC_PID" "$BL_PID" 2> /dev/null || true
+	SC_PID=
+	BL_PID=
+}
+
+start_servers ""
+log "$SC_DESC"
+log "$BL_DESC"
+
+{
+	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "transport=$TRANSPORT"
+	echo "client_transport=$CLIENT_TRANSPORT"
+	echo "pinning=$PINNING"
+	echo "servercore=$SC_DESC"
+	echo "baseline=$BL_DESC"
+	echo "duration=$DURATION"
+	echo "warmup=$WARMUP"
+	echo "rounds=$ROUNDS"
+	echo "held_rounds=$HELD_ROUNDS"
+	echo "sessions=$SESSIONS"
+	echo "open_rate=$OPEN_RATE"
+	echo "hold=$HOLD"
+	echo "machine=$(nproc) CPUs, $(uname -sr), $(java -version 2>&1 | head -1)"
+	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/run.properties"
+
+server_pid() { [ "$1" = servercore ] && echo "$SC_PID" || echo "$BL_PID"; }
+server_port() { [ "$1" = servercore ] && echo "$SC_PORT" || echo "$BL_PORT"; }
+
+# Waits until the server has no established connection left from the previous run.
+wait_drained() {
+	local port=$1 deadline=$(( $(date +%s) + 30 ))
+	if ! command -v ss > /dev/null; then
+		sleep 2
+		return
+	fi
+	while [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -gt 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+		sleep 0.2
+	done
+}
+
+client() { # server load-name round args...
+	local server=$1 load=$2 round=$3
+	shift 3
+	local base="$OUT/$load-$server-$round" status=0
+	"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
+		--server-pid "$(server_pid "$server")" --json "$base.json" --hgrm "$base.hgrm" "$@" > "$base.txt" 2>&1 \
+		|| status=$?
+	echo "$status" > "$base.status"
+	log "$(printf '%-9s %-10s #%d  %s  (exit %d)' "$load" "$server" "$round" \
+		"$(grep -E '^  (messages|sessions) ' "$base.txt" | sed 's/^ *//;s/  */ /g')" "$status")"
+}
+
+cpu_ticks() { awk '{ split(substr($0, index($0, ")") + 2), f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
+
+# Warm both servers up with some traffic, then wait until their JIT compilers have gone quiet: right after
+# start-up a Spring Boot JVM on one CPU spends seconds compiling, which would be charged to the first load.
+for server in servercore baseline; do
+	pid=$(server_pid "$server")
+	log "warming up $server"
+	for warm in "--pipeline 16 --connections 100" "--mode stream --connections 4 --size 16KiB"; do
+		# shellcheck disable=SC2086
+		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
+			$warm --warmup 0s --duration "${SETTLE_TRAFFIC:-5s}" --no-progress > "$OUT/warmup-$server.txt" 2>&1 || true
+	done
+	deadline=$(( $(date +%s) + 60 ))
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		before=$(cpu_ticks "$pid")
+		sleep 1
+		# Below 3% of a CPU while idle: compilation is done.
+		[ $(( $(cpu_ticks "$pid") - before )) -le 3 ] && break
+	done
+done
+
+LOADS=(
+	"pp1|--mode ping-pong --connections 1 --size 64"
+	"pp100|--mode ping-pong --connections 100 --size 64"
+	"pipe100|--mode pipelined --connections 100 --pipeline 16 --size 64"
+	"stream4|--mode stream --connections 4 --size 16KiB"
+)
+for entry in "${LOADS[@]}"; do
+	load=${entry%%|*}
+	read -r -a args <<< "${entry#*|}"
+	for round in $(seq 1 "$ROUNDS"); do
+		for server in servercore baseline; do
+			wait_drained "$(server_port "$server")"
+			client "$server" "$load" "$round" "${args[@]}" --warmup "$WARMUP" --duration "$DURATION"
+		done
+	done
+done
+
+# Held sessions, on freshly started servers for every round: live heap (a class histogram forces a full GC
+# and counts live objects only) and resident memory, before and while the client holds the sessions. Fresh
+# servers, because after thousands of sessions close the buffer pools keep their bookkeeping for a while,
+# which would shift the next round's starting point. The heap is touched at start (AlwaysPreTouch), so that
+# resident memory grows with what the sessions keep, not with the first use of the young generation.
+heap_live() { jcmd "$1" GC.class_histogram > "$2" 2>&1 && awk '/^Total/ { print $3 }' "$2"; }
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+for round in $(seq 1 "$HELD_ROUNDS"); do
+	stop_servers
+	start_servers "-held-$round" "-XX:+AlwaysPreTouch"
+	for server in servercore baseline; do
+		pid=$(server_pid "$server")
+		base="$OUT/held-$server-$round"
+		heap_before=$(heap_live "$pid" "$base.histo-before")
+		rss_before=$(rss_kib "$pid")
+		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
+			--mode connect --connections "$SESSIONS" --rate "$OPEN_RATE" --duration "$HOLD" \
+			--bind 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 --server-pid "$pid" \
+			--json "$base.json" --hgrm "$base.hgrm" > "$base.txt" 2>&1 &
+		client_pid=$!
+		wait_for_line "$base.txt" "^holding " "$client_pid" 120
+		heap_after=$(heap_live "$pid" "$base.histo-after")
+		rss_after=$(rss_kib "$pid")
+		held=$(awk '/^holding / { print $2 }' "$base.txt")
+		status=0
+		wait "$client_pid" || status=$?
+		echo "$status" > "$base.status"
+		printf 'heap_before=%s\nheap_after=%s\nrss_before_kib=%s\nrss_after_kib=%s\nheld=%s\n' \
+			"$heap_before" "$heap_after" "$rss_before" "$rss_after" "$held" > "$base.mem"
+		log "$(printf '%-9s %-10s #%d  %s sessions held, live heap +%s B, RSS +%s KiB  (exit %d)' held "$server" \
+			"$round" "$held" $(( heap_after - heap_before )) $(( rss_after - rss_before )) "$status")"
+	done
+done
+stop_servers
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
+echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
+java -cp "$CP" dev.servercore.bench.BenchReport "$OUT" | tee "$OUT/report.md"
+log "results in $OUT"
