@@ -84,8 +84,13 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Packet packet = properties.getPacket();
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+		int maxSize = Math.toIntExact(packet.getMaxSize().toBytes());
+		if (packet.getLengthFieldBytes() == 2 && packet.getMaxSize().equals(ServerCoreProperties.Packet.DEFAULT_MAX_SIZE)) {
+			// The 64 KiB default does not fit a 2-byte length: take the most that field can say.
+			maxSize = Math.min(maxSize, 0xFFFF - (packet.isLengthIncludesHeader() ? 2 : 0));
+		}
 		return PacketFraming.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(),
-				Math.toIntExact(packet.getMaxSize().toBytes()));
+				maxSize);
 	}
 
 	@Bean

@@ -134,6 +134,9 @@ public class ServerCoreProperties {
 	 */
 	public static class Packet {
 
+		/** Default largest payload: 64 KiB. */
+		static final DataSize DEFAULT_MAX_SIZE = DataSize.ofKilobytes(64);
+
 		/**
 		 * Size of the length field: 2 or 4 bytes. A 4-byte length is read as a signed int32.
 		 */
@@ -151,7 +154,8 @@ public class ServerCoreProperties {
 
 		/**
 		 * Largest packet payload accepted and sent. A larger length closes the session with FRAME_TOO_LARGE
-		 * before the body is read.
+		 * before the body is read. With a 2-byte length field the default becomes the most that field can
+		 * say (65535 bytes, 65533 when the length includes the header).
 		 */
 		private DataSize maxSize = DataSize.ofKilobytes(64);
 
