@@ -342,9 +342,12 @@ public final class Session {
 
 	// Receive and send counters: called on the session's loop only.
 
-	void recordRead(int bytes, long nowMillis) {
+	void recordRead(int bytes) {
 		BYTES_RECEIVED.setOpaque(this, this.bytesReceived + bytes);
 		READS_RECEIVED.setOpaque(this, this.readsReceived + 1);
+	}
+
+	void recordReceiveTime(long nowMillis) {
 		LAST_RECEIVE_MILLIS.setOpaque(this, nowMillis);
 	}
 

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelPromise;
 /**
  * Counts the bytes that cross the socket, nearest to it: every receive completion (the article's
  * {@code transferredBytes}) and every write, packet headers included. Plain field updates and one metric
- * call per read: nothing allocated, looked up or locked.
+ * call per read, the clock read once per read batch: nothing allocated, looked up or locked.
  */
 final class TransferCounter extends ChannelDuplexHandler {
 
@@ -26,14 +26,27 @@ final class TransferCounter extends ChannelDuplexHandler {
 		this.session.wireContext(ctx);
 	}
 
+	// Set by a read, cleared when the read batch completes and the receive time is stamped once for it.
+	private boolean received;
+
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		if (msg instanceof ByteBuf) {
 			int bytes = ((ByteBuf) msg).readableBytes();
-			this.session.recordRead(bytes, System.currentTimeMillis());
+			this.session.recordRead(bytes);
 			this.metrics.bytesRead(bytes);
+			this.received = true;
 		}
 		ctx.fireChannelRead(msg);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		if (this.received) {
+			this.received = false;
+			this.session.recordReceiveTime(System.currentTimeMillis());
+		}
+		ctx.fireChannelReadComplete();
 	}
 
 	@Override
