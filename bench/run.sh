@@ -102,9 +102,9 @@ start_servers() { # log-suffix [extra JVM options]
 	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS ${2:-} -cp "$CP" dev.servercore.bench.BaselineEchoServer \
 		--port "$BL_PORT" --transport "$TRANSPORT" > "$OUT/baseline$1.log" 2>&1 &
 	BL_PID=$!
-	wait_for_line "$OUT/servercore$1.log" "servercore listening on" "$SC_PID" 120
+	wait_for_line "$OUT/servercore$1.log" "servercore started on" "$SC_PID" 120
 	wait_for_line "$OUT/baseline$1.log" "baseline listening on" "$BL_PID" 60
-	SC_DESC=$(grep -o "servercore listening on.*" "$OUT/servercore$1.log" | head -1)
+	SC_DESC=$(grep -o "servercore started on.*" "$OUT/servercore$1.log" | head -1)
 	BL_DESC=$(grep -o "baseline listening on.*" "$OUT/baseline$1.log" | head -1)
 }
 
