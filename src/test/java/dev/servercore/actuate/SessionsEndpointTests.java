@@ -107,6 +107,12 @@ class SessionsEndpointTests {
 				assertThat(kicked.body()).contains("\"closeReason\":\"KICKED\"");
 				assertThat(clients.get(1).isClosedByServer()).isTrue();
 				await().atMost(WAIT).until(() -> this.registry.size() == 2);
+				// Listeners hear of a close just after the session has left the registry.
+				await().atMost(WAIT).until(() -> {
+					synchronized (reasons) {
+						return !reasons.isEmpty();
+					}
+				});
 				synchronized (reasons) {
 					assertThat(reasons).containsExactly(CloseReason.KICKED);
 				}
