@@ -179,8 +179,9 @@ public final class LoadClient {
 		long serverCpuStart = this.phaseServerCpuTicks;
 		long clientCpuStart = this.phaseClientCpuNanos;
 		collect();
-		long messages = totalMessages();
-		long bytes = totalBytes();
+		long[] totals = consistentTotals();
+		long messages = totals[0];
+		long bytes = totals[1];
 		long now = System.nanoTime();
 		long serverCpuEnd = serverCpuTicks();
 		long clientCpuEnd = clientCpuNanos();
@@ -316,8 +317,9 @@ public final class LoadClient {
 		this.phase = next;
 		this.phaseLatency.reset();
 		this.phaseStartNanos = System.nanoTime();
-		this.phaseStartMessages = totalMessages();
-		this.phaseStartBytes = totalBytes();
+		long[] totals = consistentTotals();
+		this.phaseStartMessages = totals[0];
+		this.phaseStartBytes = totals[1];
 		this.phaseServerCpuTicks = serverCpuTicks();
 		this.phaseClientCpuNanos = clientCpuNanos();
 		this.lastTickNanos = this.phaseStartNanos;
@@ -360,6 +362,26 @@ public final class LoadClient {
 		this.lastTickNanos = now;
 		this.lastTickMessages = messages;
 		this.lastTickBytes = bytes;
+	}
+
+	// Messages and bytes read together on each loop, between two of its completions, so that the two agree
+	// (for fixed-size messages, bytes = messages x size). For the start and end of a measured phase only.
+	private long[] consistentTotals() {
+		long[] totals = new long[2];
+		for (Map.Entry<EventExecutor, LoopStats> entry : this.stats.entrySet()) {
+			LoopStats loop = entry.getValue();
+			long[] counts;
+			try {
+				counts = entry.getKey().submit(() -> new long[] { loop.messages(), loop.bytes() }).get(5, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				// A loop that cannot answer (shut down): its last published values.
+				counts = new long[] { loop.messages(), loop.bytes() };
+			}
+			totals[0] += counts[0];
+			totals[1] += counts[1];
+		}
+		return totals;
 	}
 
 	private long totalMessages() {
