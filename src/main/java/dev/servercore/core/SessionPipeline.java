@@ -70,13 +70,6 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		this.limits = new SessionLimits(settings.maxSessions(), settings.maxSessionsPerAddress());
 	}
 
-	/**
-	 * Returns the session settings.
-	 * @return the settings
-	 */
-	public SessionSettings settings() {
-		return this.settings;
-	}
 
 	@Override
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {

@@ -57,26 +57,6 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	}
 
 	/**
-	 * Returns these settings with another send-queue cap.
-	 * @param sendQueueCap the cap in bytes, 0 for none
-	 * @return new settings
-	 */
-	public SessionSettings withSendQueueCap(long sendQueueCap) {
-		return new SessionSettings(this.framing, sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				this.maxSessions, this.maxSessionsPerAddress);
-	}
-
-	/**
-	 * Returns these settings with another idle timeout.
-	 * @param idleTimeout the timeout, zero for none
-	 * @return new settings
-	 */
-	public SessionSettings withIdleTimeout(Duration idleTimeout) {
-		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, idleTimeout,
-				this.maxSessions, this.maxSessionsPerAddress);
-	}
-
-	/**
 	 * Returns these settings with other session limits.
 	 * @param maxSessions the most open sessions, 0 for none
 	 * @param maxSessionsPerAddress the most open sessions per client address, 0 for none
