@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The Helm chart, linted and rendered without a cluster, against what the application and its image really
- * use: ports from the shipped application.yaml, the drain from the rendered configuration, the image name from
- * the Maven project, the user from the Dockerfile.
+ * use: ports from the shipped settings (servercore's defaults), the drain from the rendered configuration, the
+ * image name from the Maven project, the user from the Dockerfile.
  */
 class HelmChartTests {
 
