@@ -166,6 +166,17 @@ class HelmChartTests {
 	}
 
 	@Test
+	void theChartsKubeVersionIsTheRequirementTheChartReadmeStates() throws IOException {
+		Map<String, Object> chartYaml = new Yaml().load(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
+		Matcher minimum = Pattern.compile("^>=(\\d+)\\.(\\d+)\\.0-0$")
+			.matcher(String.valueOf(chartYaml.get("kubeVersion")));
+		assertThat(minimum.matches()).as("kubeVersion >=major.minor.0-0 in Chart.yaml").isTrue();
+		String version = minimum.group(1) + "." + minimum.group(2);
+		assertThat(Files.readString(HelmChart.CHART.resolve("README.md")))
+			.contains("The chart needs Kubernetes " + version + " or later (`kubeVersion` in `Chart.yaml`)");
+	}
+
+	@Test
 	void podRunsAsNonRootOnAReadOnlyRootFilesystemWithoutCapabilities() {
 		Manifests defaults = this.chart.render(Map.of());
 		Map<String, Object> pod = at(defaults.get("Deployment", NAME), "spec.template.spec");
