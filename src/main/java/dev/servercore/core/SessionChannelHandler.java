@@ -99,6 +99,11 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (event == ChannelInputShutdownEvent.INSTANCE) {
+			if (!this.session.isOpen()) {
+				// The end of a lingering close: the peer has read everything and closed its side.
+				ctx.close();
+				return;
+			}
 			// The zero-byte completion: the peer will send no more. Answer what it sent, then close.
 			this.session.close(CloseReason.PEER_CLOSED);
 			return;
