@@ -77,6 +77,11 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf data = (ByteBuf) msg;
+		if (!this.session.isOpen()) {
+			// A packet decoded in the same read as the close: its answer would be refused, so it is not handed over.
+			data.release();
+			return;
+		}
 		try {
 			if (this.countPackets) {
 				this.session.recordPacket();
