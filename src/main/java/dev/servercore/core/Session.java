@@ -299,9 +299,22 @@ public final class Session {
 	 * made before the call are flushed first when the reason allows it
 	 * ({@link CloseReason#flushesBeforeClose()}), for at most the close flush timeout.
 	 * @param reason why the session is closed
+	 * @throws IllegalArgumentException for a reason only the server gives ({@link CloseReason#PEER_CLOSED},
+	 * {@link CloseReason#RESET}, {@link CloseReason#REJECTED_LIMIT})
 	 */
 	public void close(CloseReason reason) {
 		Objects.requireNonNull(reason, "reason");
+		if (!reason.isForApplications()) {
+			throw new IllegalArgumentException("Session " + this.id + ": " + reason
+					+ " is a close reason only the server gives; use CLOSED_BY_APPLICATION, KICKED or another");
+		}
+		closeByCore(reason);
+	}
+
+	/**
+	 * Closes the session with any reason, those only the core gives included; see {@link #close(CloseReason)}.
+	 */
+	void closeByCore(CloseReason reason) {
 		if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
 			return;
 		}

@@ -38,6 +38,9 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	// Set once the session passed the limits and entered the registry.
 	private boolean admitted;
 
+	// Set once the handler's onOpen was called: onClose comes only after it.
+	private boolean opened;
+
 	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
 			SessionLimits limits, boolean countPackets) {
 		this.session = session;
@@ -52,17 +55,19 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	public void channelActive(ChannelHandlerContext ctx) {
 		// Reactor Netty's bridge sets up the connection, then turns auto-read off; reads are ours.
 		ctx.fireChannelActive();
-		this.metrics.sessionOpened();
+		record(this.metrics::sessionOpened, "sessionOpened");
 		if (!this.limits.admit(this.session)) {
 			logger.debug("Session {} from {} rejected: session limit reached", this.session.id(),
 					this.session.remoteAddress());
-			this.metrics.connectionRejected();
-			this.session.close(CloseReason.REJECTED_LIMIT);
+			record(this.metrics::connectionRejected, "connectionRejected");
+			this.session.closeByCore(CloseReason.REJECTED_LIMIT);
 			return;
 		}
 		this.admitted = true;
+		// The registry isolates its listeners: a failing one cannot keep the session out or leave it half in.
 		this.registry.add(this.session);
 		logger.debug("Session {} opened from {}", this.session.id(), this.session.remoteAddress());
+		this.opened = true;
 		try {
 			this.handler.onOpen(this.session);
 		}
@@ -110,7 +115,7 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				return;
 			}
 			// The zero-byte completion: the peer will send no more. Answer what it sent, then close.
-			this.session.close(CloseReason.PEER_CLOSED);
+			this.session.closeByCore(CloseReason.PEER_CLOSED);
 			return;
 		}
 		if (event == DrainEvent.INSTANCE) {
@@ -144,27 +149,48 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				logger.debug("Session {} closing on {}: {}", this.session.id(), reason, cause.toString());
 			}
 		}
-		this.session.close(reason);
+		this.session.closeByCore(reason);
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
-		CloseReason reason = this.session.markClosed(CloseReason.PEER_CLOSED);
-		this.metrics.sessionClosed(reason);
-		if (this.admitted) {
-			this.limits.release(this.session);
-			this.registry.remove(this.session, reason);
-			logger.debug("Session {} closed: {}", this.session.id(), reason);
-			try {
-				this.handler.onClose(this.session, reason);
-			}
-			catch (Throwable ex) {
-				logger.warn("Session {} handler failed in onClose", this.session.id(), ex);
+		CloseReason reason = this.session.markClosed(reasonWhenNoneGiven(ctx));
+		// Whatever an observer does, the slot is released, the session leaves the registry, the close future
+		// completes and the event goes on.
+		try {
+			record(() -> this.metrics.sessionClosed(reason), "sessionClosed");
+			if (this.admitted) {
+				this.limits.release(this.session);
+				this.registry.remove(this.session, reason);
+				logger.debug("Session {} closed: {}", this.session.id(), reason);
+				if (this.opened) {
+					try {
+						this.handler.onClose(this.session, reason);
+					}
+					catch (Throwable ex) {
+						logger.warn("Session {} handler failed in onClose", this.session.id(), ex);
+					}
+				}
 			}
 		}
-		this.session.completeClose(reason);
-		ctx.fireChannelInactive();
+		finally {
+			this.session.completeClose(reason);
+			ctx.fireChannelInactive();
+		}
+	}
+
+	// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
+	private CloseReason reasonWhenNoneGiven(ChannelHandlerContext ctx) {
+		return CloseReason.PEER_CLOSED;
+	}
+
+	private void record(Runnable metric, String name) {
+		try {
+			metric.run();
+		}
+		catch (Throwable ex) {
+			logger.warn("Session {}: ServerMetrics.{} failed", this.session.id(), name, ex);
+		}
 	}
 
 	static CloseReason reasonFor(Throwable cause) {
