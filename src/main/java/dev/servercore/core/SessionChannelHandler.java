@@ -1,6 +1,8 @@
 package dev.servercore.core;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,8 +43,14 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	// Set once the handler's onOpen was called: onClose comes only after it.
 	private boolean opened;
 
+	private final long halfCloseGraceMillis;
+
+	// Set when the peer shut down its output: it will send nothing more.
+	private boolean inputShutdown;
+
 	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
-			SessionLimits limits, boolean countPackets) {
+			SessionLimits limits, boolean countPackets, Duration halfCloseGrace) {
+		this.halfCloseGraceMillis = halfCloseGrace.toMillis();
 		this.session = session;
 		this.registry = registry;
 		this.handler = handler;
@@ -105,7 +113,8 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 		if (event instanceof IdleStateEvent) {
-			this.session.close(CloseReason.IDLE_TIMEOUT);
+			// A peer that closed its side sends nothing by design: it is not idle, it is gone.
+			this.session.closeByCore(this.inputShutdown ? CloseReason.PEER_CLOSED : CloseReason.IDLE_TIMEOUT);
 			return;
 		}
 		if (event == ChannelInputShutdownEvent.INSTANCE) {
@@ -114,8 +123,16 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				ctx.close();
 				return;
 			}
-			// The zero-byte completion: the peer will send no more. Answer what it sent, then close.
-			this.session.closeByCore(CloseReason.PEER_CLOSED);
+			// The zero-byte completion: the peer will send no more. Answers may still be on their way from other
+			// threads: the session stays writable for the grace, then closes, flushing what was sent.
+			this.inputShutdown = true;
+			if (this.halfCloseGraceMillis == 0) {
+				this.session.closeByCore(CloseReason.PEER_CLOSED);
+			}
+			else {
+				ctx.executor().schedule(() -> this.session.closeByCore(CloseReason.PEER_CLOSED),
+						this.halfCloseGraceMillis, TimeUnit.MILLISECONDS);
+			}
 			return;
 		}
 		if (event == DrainEvent.INSTANCE) {
@@ -141,6 +158,10 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		CloseReason reason = reasonFor(cause);
+		if (reason == CloseReason.RESET && this.inputShutdown) {
+			// A write to a peer that had closed its side: that peer closed, it did not fail.
+			reason = CloseReason.PEER_CLOSED;
+		}
 		if (this.session.isOpen()) {
 			if (reason == CloseReason.ERROR) {
 				logger.warn("Session {} failed; closing the session", this.session.id(), cause);
