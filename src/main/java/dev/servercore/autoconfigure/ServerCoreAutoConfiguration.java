@@ -87,7 +87,7 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
 				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
-				limits.getMaxSessionsPerAddress());
+				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace());
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 
@@ -154,6 +155,26 @@ public final class PacketFraming {
 		PacketDecoder(PacketFraming framing) {
 			super(framing.byteOrder, framing.maxSize + framing.lengthFieldBytes, 0, framing.lengthFieldBytes,
 					framing.lengthIncludesHeader ? -framing.lengthFieldBytes : 0, framing.lengthFieldBytes, true);
+		}
+
+		// Set by the first framing error: the stream has lost its packet boundaries, so nothing after it is a
+		// packet. The rest is skipped while the session closes.
+		private boolean failed;
+
+		@Override
+		protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+			if (this.failed) {
+				in.skipBytes(in.readableBytes());
+				return null;
+			}
+			try {
+				return super.decode(ctx, in);
+			}
+			catch (Exception ex) {
+				this.failed = true;
+				in.skipBytes(in.readableBytes());
+				throw ex;
+			}
 		}
 
 		@Override
