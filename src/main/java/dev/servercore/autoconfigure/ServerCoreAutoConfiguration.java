@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 
 import dev.servercore.core.EchoHandler;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.LoopProbe;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
@@ -36,7 +37,9 @@ public final class ServerCoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventLoops servercoreLoopResources(ServerCoreProperties properties) {
 		ServerCoreProperties.Io io = properties.getIo();
-		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+		ServerCoreProperties.Io.IoUring ioUring = io.getIoUring();
+		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix(),
+				new IoUringSettings(ioUring.getRingSize(), ioUring.getCompletionQueueSize()));
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
@@ -45,7 +48,7 @@ public final class ServerCoreAutoConfiguration {
 			ObjectProvider<ServerMetrics> metrics) {
 		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
 		// index order: loop i is thread prefix-i.
-		return new LoopProbe(loops.group(), properties.getIo().getProbeInterval(),
+		return new LoopProbe(loops, properties.getIo().getProbeInterval(),
 				metrics.getIfAvailable(() -> ServerMetrics.NONE));
 	}
 

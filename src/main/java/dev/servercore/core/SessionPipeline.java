@@ -76,6 +76,8 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
 				this.settings.closeFlushTimeout().toMillis(), framing.maxSize());
+		// A failed allocation closes this session instead of ending its event loop.
+		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
