@@ -23,8 +23,8 @@ public final class CoreServer implements AutoCloseable {
 
 	private final ServerCore server;
 
-	private CoreServer(SessionSettings settings, SessionHandler handler) {
-		EventLoops loops = EventLoops.create(Transport.AUTO, 2, "test-io");
+	private CoreServer(SessionSettings settings, SessionHandler handler, Transport transport) {
+		EventLoops loops = EventLoops.create(transport, 2, "test-io");
 		SessionPipeline pipeline = new SessionPipeline(this.registry, handler,
 				new ServerCoreMeters(this.meters, this.registry), settings);
 		this.server = new ServerCore(ServerCore.tcpServer("127.0.0.1", 0, loops, pipeline, null), this.registry,
@@ -33,7 +33,11 @@ public final class CoreServer implements AutoCloseable {
 	}
 
 	public static CoreServer start(SessionSettings settings, SessionHandler handler) {
-		return new CoreServer(settings, handler);
+		return new CoreServer(settings, handler, Transport.AUTO);
+	}
+
+	public static CoreServer start(SessionSettings settings, SessionHandler handler, Transport transport) {
+		return new CoreServer(settings, handler, transport);
 	}
 
 	public int port() {
