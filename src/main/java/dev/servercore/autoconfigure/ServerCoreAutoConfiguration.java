@@ -3,6 +3,7 @@ package dev.servercore.autoconfigure;
 import java.nio.ByteOrder;
 
 import dev.servercore.core.EchoHandler;
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.LoopProbe;
@@ -68,6 +69,10 @@ public final class ServerCoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
 			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+		// Each session holds a descriptor: fit the limit to ulimit -n once, so that every reader sees the result.
+		ServerCoreProperties.Limits limits = properties.getLimits();
+		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
+				DescriptorLimit.processLimit()));
 		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
 				sessionSettings(properties));
 	}

@@ -2,6 +2,7 @@ package dev.servercore.autoconfigure;
 
 import java.time.Duration;
 
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.Transport;
@@ -203,6 +204,20 @@ public class ServerCoreProperties {
 		 * Most open sessions. A connection beyond it is closed at once with REJECTED_LIMIT. 0 turns the limit off.
 		 */
 		private int maxSessions = 10000;
+
+		/**
+		 * File descriptors kept free for the listener, Actuator and the JVM: at start-up, a max-sessions above
+		 * the open-file limit (ulimit -n) minus this is lowered, with a warning.
+		 */
+		private int descriptorHeadroom = DescriptorLimit.DEFAULT_HEADROOM;
+
+		public int getDescriptorHeadroom() {
+			return this.descriptorHeadroom;
+		}
+
+		public void setDescriptorHeadroom(int descriptorHeadroom) {
+			this.descriptorHeadroom = descriptorHeadroom;
+		}
 
 		/**
 		 * Most open sessions from one client address. 0 turns the limit off.

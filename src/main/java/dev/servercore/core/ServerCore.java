@@ -30,8 +30,8 @@ import reactor.netty.tcp.TcpServer;
  * ({@link CloseReason#SERVER_SHUTDOWN}), then the loops. {@link #drain(Duration)} comes before stop for a
  * restart that loses nothing: it closes the listener, tells the handler, and gives the sessions time to
  * finish before closing the rest. A failed accept or a broken connection never stops
- * the server: Reactor Netty pauses accepting for a second on an accept error, and a session's failure
- * closes that session only.
+ * the server: accepting pauses for a second on an accept error (out of file descriptors included, on every
+ * transport: {@link AcceptPause}), and a session's failure closes that session only.
  *
  * <pre>
  * EventLoops loops = EventLoops.create(Transport.AUTO, 4, "servercore-io");
@@ -110,6 +110,8 @@ public final class ServerCore {
 			// this, io_uring drops writes still in flight when the read side ends.
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.doOnChannelInit(pipeline)
+			// Out of descriptors at accept: pause, log, count, on every transport.
+			.doOnBound((bound) -> bound.channel().pipeline().addFirst(AcceptPause.NAME, new AcceptPause(pipeline.metrics())))
 			// Sessions end when their channel closes, not when a publisher completes.
 			.handle((inbound, outbound) -> Mono.never());
 		if (host != null && !host.isEmpty()) {

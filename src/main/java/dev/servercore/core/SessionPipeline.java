@@ -71,6 +71,10 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	}
 
 
+	ServerMetrics metrics() {
+		return this.metrics;
+	}
+
 	@Override
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
