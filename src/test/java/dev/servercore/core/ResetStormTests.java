@@ -26,7 +26,7 @@ class ResetStormTests {
 	@ParameterizedTest
 	@EnumSource(value = Transport.class, names = { "IO_URING", "EPOLL", "NIO" })
 	void resetsRightAfterConnectAreCountedAsReset(Transport transport) {
-		try (CoreServer server = CoreServer.start(SessionSettings.DEFAULTS, new EchoHandler(), transport)) {
+		try (CoreServer server = CoreServer.start(transport, SessionSettings.DEFAULTS, new EchoHandler())) {
 			for (int i = 0; i < CLIENTS; i++) {
 				TestClient.connect(server.port()).reset();
 			}
@@ -39,7 +39,7 @@ class ResetStormTests {
 	@ParameterizedTest
 	@EnumSource(value = Transport.class, names = { "IO_URING", "EPOLL", "NIO" })
 	void everyResetIsCountedAsReset(Transport transport) {
-		try (CoreServer server = CoreServer.start(SessionSettings.DEFAULTS, new EchoHandler(), transport)) {
+		try (CoreServer server = CoreServer.start(transport, SessionSettings.DEFAULTS, new EchoHandler())) {
 			List<TestClient> clients = new ArrayList<>();
 			try {
 				for (int i = 0; i < CLIENTS; i++) {

@@ -23,7 +23,7 @@ public final class CoreServer implements AutoCloseable {
 
 	private final ServerCore server;
 
-	private CoreServer(SessionSettings settings, SessionHandler handler, Transport transport) {
+	private CoreServer(Transport transport, SessionSettings settings, SessionHandler handler) {
 		EventLoops loops = EventLoops.create(transport, 2, "test-io");
 		SessionPipeline pipeline = new SessionPipeline(this.registry, handler,
 				new ServerCoreMeters(this.meters, this.registry), settings);
@@ -33,11 +33,11 @@ public final class CoreServer implements AutoCloseable {
 	}
 
 	public static CoreServer start(SessionSettings settings, SessionHandler handler) {
-		return new CoreServer(settings, handler, Transport.AUTO);
+		return new CoreServer(Transport.AUTO, settings, handler);
 	}
 
-	public static CoreServer start(SessionSettings settings, SessionHandler handler, Transport transport) {
-		return new CoreServer(settings, handler, transport);
+	public static CoreServer start(Transport transport, SessionSettings settings, SessionHandler handler) {
+		return new CoreServer(transport, settings, handler);
 	}
 
 	public int port() {
