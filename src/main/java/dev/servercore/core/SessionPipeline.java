@@ -41,6 +41,10 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	/** Name of the handler that binds the channel to its session. */
 	public static final String SESSION = "servercore.session";
 
+	// Loaded with the pipeline, at start-up: at the open-file limit the JVM cannot open its jars to load a class
+	// that a session needs later (seen: every end of input failing with NoClassDefFoundError: DrainEvent).
+	static final DrainEvent DRAIN_EVENT = DrainEvent.INSTANCE;
+
 	// Flush at the latest after this many writes, even in a long read batch.
 	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
 
