@@ -57,6 +57,9 @@ public final class ServerCoreMeters implements ServerMetrics {
 	/** How long a task posted to an event loop waits before it runs, by loop. */
 	public static final String LOOP_LAG = PREFIX + "loop.lag";
 
+	/** Counter of accept pauses for want of file descriptors. */
+	public static final String ACCEPT_PAUSES = PREFIX + "accept.pauses";
+
 	/** The tag on {@link #SESSIONS_CLOSED}. */
 	public static final String REASON_TAG = "reason";
 
@@ -82,6 +85,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 	private final Counter opened;
 
 	private final Counter rejected;
+
+	private final Counter acceptPauses;
 
 	private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
 
@@ -137,6 +142,10 @@ public final class ServerCoreMeters implements ServerMetrics {
 			.description("Connections refused at accept because a session limit was reached")
 			.baseUnit("connections")
 			.register(registry);
+		this.acceptPauses = Counter.builder(ACCEPT_PAUSES)
+			.description("Times accepting paused for a second because the process or system ran out of file descriptors")
+			.baseUnit("pauses")
+			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
 			this.closed.put(reason, Counter.builder(SESSIONS_CLOSED)
 				.description("Sessions closed, by close reason")
@@ -168,6 +177,11 @@ public final class ServerCoreMeters implements ServerMetrics {
 	@Override
 	public void connectionRejected() {
 		this.rejected.increment();
+	}
+
+	@Override
+	public void acceptPaused() {
+		this.acceptPauses.increment();
 	}
 
 	@Override

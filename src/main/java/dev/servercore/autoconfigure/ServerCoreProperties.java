@@ -2,7 +2,9 @@ package dev.servercore.autoconfigure;
 
 import java.time.Duration;
 
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -204,6 +206,20 @@ public class ServerCoreProperties {
 		private int maxSessions = 10000;
 
 		/**
+		 * File descriptors kept free for the listener, Actuator and the JVM: at start-up, a max-sessions above
+		 * the open-file limit (ulimit -n) minus this is lowered, with a warning.
+		 */
+		private int descriptorHeadroom = DescriptorLimit.DEFAULT_HEADROOM;
+
+		public int getDescriptorHeadroom() {
+			return this.descriptorHeadroom;
+		}
+
+		public void setDescriptorHeadroom(int descriptorHeadroom) {
+			this.descriptorHeadroom = descriptorHeadroom;
+		}
+
+		/**
 		 * Most open sessions from one client address. 0 turns the limit off.
 		 */
 		private int maxSessionsPerAddress = 0;
@@ -266,6 +282,12 @@ public class ServerCoreProperties {
 		 */
 		private Duration probeInterval = Duration.ofSeconds(1);
 
+		private final IoUring ioUring = new IoUring();
+
+		public IoUring getIoUring() {
+			return this.ioUring;
+		}
+
 		public Integer getWorkers() {
 			return this.workers;
 		}
@@ -300,6 +322,41 @@ public class ServerCoreProperties {
 
 		public void setProbeInterval(Duration probeInterval) {
 			this.probeInterval = probeInterval;
+		}
+
+		/**
+		 * Queue sizes of the io_uring transport (ignored by the others).
+		 */
+		public static class IoUring {
+
+			/**
+			 * Submission queue entries of each io_uring event loop, a power of two.
+			 */
+			private int ringSize = IoUringSettings.DEFAULT_RING_SIZE;
+
+			/**
+			 * Completion queue entries of each io_uring event loop, a power of two of at least the ring size
+			 * (16 bytes each). The default holds a burst of 10,000 completions without the kernel's overflow
+			 * list (and Netty's 'CompletionQueue overflow detected' warning).
+			 */
+			private int completionQueueSize = IoUringSettings.DEFAULT_COMPLETION_QUEUE_SIZE;
+
+			public int getRingSize() {
+				return this.ringSize;
+			}
+
+			public void setRingSize(int ringSize) {
+				this.ringSize = ringSize;
+			}
+
+			public int getCompletionQueueSize() {
+				return this.completionQueueSize;
+			}
+
+			public void setCompletionQueueSize(int completionQueueSize) {
+				this.completionQueueSize = completionQueueSize;
+			}
+
 		}
 
 	}
@@ -407,10 +464,25 @@ public class ServerCoreProperties {
 	public static class Health {
 
 		/**
-		 * How long a probe task may wait for an event loop before the loop counts as stalled and health
-		 * (liveness included) turns DOWN.
+		 * How long a probe task may wait for an event loop before the loop counts as stalled:
+		 * 'servercore/loops' (readiness) turns DOWN. A loop that is merely slow under load can pass it.
 		 */
 		private Duration loopDeadline = Duration.ofSeconds(1);
+
+		/**
+		 * How long an event loop may make no progress at all (its probe task waiting) before
+		 * 'servercore/loopsAlive' (liveness) turns DOWN and Kubernetes restarts the pod. A dead loop (its
+		 * thread ended) fails it at once.
+		 */
+		private Duration loopLivenessDeadline = Duration.ofSeconds(30);
+
+		public Duration getLoopLivenessDeadline() {
+			return this.loopLivenessDeadline;
+		}
+
+		public void setLoopLivenessDeadline(Duration loopLivenessDeadline) {
+			this.loopLivenessDeadline = loopLivenessDeadline;
+		}
 
 		public Duration getLoopDeadline() {
 			return this.loopDeadline;

@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 
@@ -72,10 +73,11 @@ public enum Transport {
 		return name().toLowerCase(java.util.Locale.ROOT);
 	}
 
-	IoHandlerFactory ioHandlerFactory() {
+	IoHandlerFactory ioHandlerFactory(IoUringSettings ioUring) {
 		switch (this) {
 			case IO_URING:
-				return IoUringIoHandler.newFactory();
+				return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(ioUring.ringSize())
+					.setCqSize(ioUring.completionQueueSize()));
 			case EPOLL:
 				return EpollIoHandler.newFactory();
 			case NIO:

@@ -32,7 +32,7 @@ class ServerCoreDefaultsTests {
 				.isEqualTo("health,info,metrics,prometheus");
 			assertThat(environment.getProperty("management.endpoint.health.show-details")).isEqualTo("always");
 			assertThat(environment.getProperty("management.endpoint.health.group.liveness.include"))
-				.isEqualTo("livenessState,servercore/loops");
+				.isEqualTo("livenessState,servercore/loopsAlive");
 			assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
 				.isEqualTo("readinessState,servercore");
 			assertThat(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("30s");

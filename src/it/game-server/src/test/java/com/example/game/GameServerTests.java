@@ -112,7 +112,7 @@ class GameServerTests {
 		assertThat(readiness.body()).contains("\"readinessState\"", "\"servercore\"", "\"listener\"", "\"loops\"");
 		HttpResponse<String> liveness = get("/actuator/health/liveness");
 		assertThat(liveness.statusCode()).isEqualTo(200);
-		assertThat(liveness.body()).contains("\"livenessState\"", "\"servercore\"", "\"loops\"")
+		assertThat(liveness.body()).contains("\"livenessState\"", "\"servercore\"", "\"loopsAlive\"")
 			.doesNotContain("\"listener\"");
 	}
 
