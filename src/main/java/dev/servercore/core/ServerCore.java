@@ -214,7 +214,7 @@ public final class ServerCore {
 				if (told.add(session.id())) {
 					tellDraining(session);
 				}
-				closed.add(session.closeFuture().toCompletableFuture());
+				closed.add(session.closed());
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0 || !awaitAll(closed, remaining)) {

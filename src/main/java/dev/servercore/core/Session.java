@@ -82,6 +82,9 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
+	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
+	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
+
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
 
@@ -210,7 +213,15 @@ public final class Session {
 	 * @return the close stage
 	 */
 	public CompletionStage<CloseReason> closeFuture() {
-		return this.closeFuture.minimalCompletionStage();
+		return this.closeStage;
+	}
+
+	/**
+	 * The close future itself, for the core's own waits: {@code toCompletableFuture()} on the public stage
+	 * would add a dependent on every call.
+	 */
+	CompletableFuture<CloseReason> closed() {
+		return this.closeFuture;
 	}
 
 	/**

@@ -92,7 +92,7 @@ public final class SessionRegistry {
 		List<CompletableFuture<CloseReason>> closed = new ArrayList<>();
 		for (Session session : this.sessions.values()) {
 			session.close(reason);
-			closed.add(session.closeFuture().toCompletableFuture());
+			closed.add(session.closed());
 		}
 		return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
 	}
