@@ -250,8 +250,8 @@ public class ServerCoreProperties {
 		private Integer workers;
 
 		/**
-		 * I/O transport: 'auto' takes the best available (io_uring, then epoll, then nio). An explicit transport
-		 * that is unavailable fails start-up.
+		 * I/O transport: 'auto' takes epoll where available, else nio; 'io_uring' is opt-in (see
+		 * docs/known-issues.md). An explicit transport that is unavailable fails start-up.
 		 */
 		private Transport transport = Transport.AUTO;
 
