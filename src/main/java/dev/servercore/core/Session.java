@@ -263,10 +263,12 @@ public final class Session {
 			return false;
 		}
 		int size = data.readableBytes();
-		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+		try {
+			checkPacketSize(size);
+		}
+		catch (IllegalArgumentException ex) {
 			data.release();
-			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
-					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+			throw ex;
 		}
 		if (this.sendQueueCap > 0 && bytesQueued() + size > this.sendQueueCap) {
 			data.release();
@@ -275,6 +277,16 @@ public final class Session {
 		}
 		this.channel.writeAndFlush(data, this.channel.voidPromise());
 		return true;
+	}
+
+	/**
+	 * Fails if a payload of {@code size} bytes cannot be sent as one packet with this session's framing.
+	 */
+	void checkPacketSize(int size) {
+		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
+					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
 	}
 
 	/**
