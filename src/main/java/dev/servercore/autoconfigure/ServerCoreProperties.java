@@ -152,25 +152,8 @@ public class ServerCoreProperties implements Validator {
 					+ "servercore.send.high-water-mark (" + send.highWaterMark + "), or a session is closed as SLOW_CONSUMER "
 					+ "before it ever reports itself unwritable");
 		}
-		validatePacket(properties, errors);
-	}
-
-	private static void validatePacket(ServerCoreProperties properties, Errors errors) {
-		Packet packet = properties.packet;
-		if (packet.lengthFieldBytes != 2 && packet.lengthFieldBytes != 4) {
-			reject(errors, "packet.lengthFieldBytes", "packet.length-field-bytes must be 2 or 4, was: "
-					+ packet.lengthFieldBytes);
-			return;
-		}
-		long largest = (packet.lengthFieldBytes == 2) ? 0xFFFF - (packet.lengthIncludesHeader ? 2 : 0)
-				: Integer.MAX_VALUE - 4;
-		long maxSize = packet.maxSize.toBytes();
-		// The default is lowered to fit a 2-byte field; a size given explicitly is taken as meant.
-		boolean explicit = !packet.maxSize.equals(Packet.DEFAULT_MAX_SIZE);
-		if (maxSize <= 0 || (explicit || packet.lengthFieldBytes == 4) && maxSize > largest) {
-			reject(errors, "packet.maxSize", "packet.max-size must be between 1 and " + largest + " bytes for a "
-					+ packet.lengthFieldBytes + "-byte length field, was: " + packet.maxSize);
-		}
+		// The packet header settings are checked where the framing is built, and reported by the diagnostics
+		// package's InvalidSettingFailureAnalyzer with the key and the largest value that fits.
 	}
 
 	private static void positive(Errors errors, String field, String key, Duration value) {

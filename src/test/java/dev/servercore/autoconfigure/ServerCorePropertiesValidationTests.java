@@ -22,10 +22,8 @@ class ServerCorePropertiesValidationTests {
 	@CsvSource(delimiter = '|', value = {
 			"servercore.shutdown.drain-timeout=-1s | servercore.shutdown.drain-timeout must not be negative",
 			"servercore.send.queue-cap=32KB | servercore.send.queue-cap (32768B) must not be below servercore.send.high-water-mark (65536B)",
-			"servercore.packet.max-size=100KB,servercore.packet.length-field-bytes=2 | servercore.packet.max-size must be between 1 and 65535 bytes for a 2-byte length field",
 			"servercore.send.low-water-mark=128KB | servercore.send.low-water-mark (131072B) must not be above servercore.send.high-water-mark",
-			"servercore.limits.max-sessions=-1 | servercore.limits.max-sessions must not be negative",
-			"servercore.packet.length-field-bytes=3 | servercore.packet.length-field-bytes must be 2 or 4, was: 3" })
+			"servercore.limits.max-sessions=-1 | servercore.limits.max-sessions must not be negative" })
 	void aBadSettingFailsStartUpNamingTheKey(String settings, String message) {
 		this.runner.withPropertyValues(settings.trim().split(",")).run((context) -> {
 			assertThat(context).hasFailed();
