@@ -78,6 +78,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 
 	private final Timer[] loopLag;
 
+	private final LongAdder receivedBytes = new LongAdder();
+
 	private final LongAdder sentBytes = new LongAdder();
 
 	private final LongAdder packetsReceived = new LongAdder();
@@ -114,7 +116,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 			.baseUnit("bytes")
 			.serviceLevelObjectives(READ_SIZE_BUCKETS)
 			.register(registry);
-		FunctionCounter.builder(RECEIVED_BYTES, this.readBytes, DistributionSummary::totalAmount)
+		// Its own monotonic count: a summary's total is per step on step registries and could go backwards.
+		FunctionCounter.builder(RECEIVED_BYTES, this.receivedBytes, LongAdder::sum)
 			.description("Bytes received from all sessions, packet headers included")
 			.baseUnit("bytes")
 			.register(registry);
@@ -187,6 +190,7 @@ public final class ServerCoreMeters implements ServerMetrics {
 	@Override
 	public void bytesRead(int bytes) {
 		this.readBytes.record(bytes);
+		this.receivedBytes.add(bytes);
 	}
 
 	@Override

@@ -47,8 +47,8 @@ public final class ServerCoreAutoConfiguration {
 			throw new InvalidSettingException("servercore.io.transport", io.getTransport().displayName(),
 					io.getTransport().displayName() + " is not available on this machine ("
 							+ ((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage()) + ")",
-					"Set servercore.io.transport to auto (the best transport available here, with nio as the last"
-							+ " resort) or to " + Transport.NIO.displayName() + ".",
+					"Set servercore.io.transport to auto (epoll where it is available, else nio)"
+							+ " or to " + Transport.NIO.displayName() + ".",
 					ex);
 		}
 		ServerCoreProperties.Io.IoUring ioUring = io.getIoUring();

@@ -8,13 +8,17 @@ import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the servercore TCP server, under {@code servercore.}.
  */
 @ConfigurationProperties(prefix = "servercore")
-public class ServerCoreProperties {
+@Validated
+public class ServerCoreProperties implements Validator {
 
 	/**
 	 * Address the TCP server binds to. Empty binds all interfaces.
@@ -103,6 +107,72 @@ public class ServerCoreProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ServerCoreProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the settings, alone and together, so that a bad configuration fails start-up with a message
+	 * naming the key instead of starting with a surprise.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		ServerCoreProperties properties = (ServerCoreProperties) target;
+		if (properties.port < 0 || properties.port > 65535) {
+			reject(errors, "port", "port must be between 0 and 65535, was: " + properties.port);
+		}
+		positive(errors, "lifecycleTimeout", "lifecycle-timeout", properties.lifecycleTimeout);
+		notNegative(errors, "shutdown.drainTimeout", "shutdown.drain-timeout", properties.shutdown.drainTimeout);
+		notNegative(errors, "send.closeFlushTimeout", "send.close-flush-timeout", properties.send.closeFlushTimeout);
+		notNegative(errors, "send.halfCloseGrace", "send.half-close-grace", properties.send.halfCloseGrace);
+		notNegative(errors, "limits.idleTimeout", "limits.idle-timeout", properties.limits.idleTimeout);
+		positive(errors, "io.probeInterval", "io.probe-interval", properties.io.probeInterval);
+		positive(errors, "health.loopDeadline", "health.loop-deadline", properties.health.loopDeadline);
+		if (properties.limits.maxSessions < 0) {
+			reject(errors, "limits.maxSessions", "limits.max-sessions must not be negative (0 turns it off)");
+		}
+		if (properties.limits.maxSessionsPerAddress < 0) {
+			reject(errors, "limits.maxSessionsPerAddress",
+					"limits.max-sessions-per-address must not be negative (0 turns it off)");
+		}
+		if (properties.io.workers != null && properties.io.workers < 1) {
+			reject(errors, "io.workers", "io.workers must be at least 1, was: " + properties.io.workers);
+		}
+		Send send = properties.send;
+		if (send.lowWaterMark.toBytes() > send.highWaterMark.toBytes()) {
+			reject(errors, "send.lowWaterMark", "send.low-water-mark (" + send.lowWaterMark
+					+ ") must not be above servercore.send.high-water-mark (" + send.highWaterMark + ")");
+		}
+		if (send.queueCap.toBytes() < 0) {
+			reject(errors, "send.queueCap", "send.queue-cap must not be negative (0 turns it off)");
+		}
+		else if (send.queueCap.toBytes() > 0 && send.queueCap.toBytes() < send.highWaterMark.toBytes()) {
+			reject(errors, "send.queueCap", "send.queue-cap (" + send.queueCap + ") must not be below "
+					+ "servercore.send.high-water-mark (" + send.highWaterMark + "), or a session is closed as SLOW_CONSUMER "
+					+ "before it ever reports itself unwritable");
+		}
+		// The packet header settings are checked where the framing is built, and reported by the diagnostics
+		// package's InvalidSettingFailureAnalyzer with the key and the largest value that fits.
+	}
+
+	private static void positive(Errors errors, String field, String key, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			reject(errors, field, key + " must be positive, was: " + value);
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, String key, Duration value) {
+		if (value == null || value.isNegative()) {
+			reject(errors, field, key + " must not be negative, was: " + value);
+		}
+	}
+
+	// The message starts with the full key, as it is written in a configuration file.
+	private static void reject(Errors errors, String field, String message) {
+		errors.rejectValue(field, "invalid", "servercore." + message);
 	}
 
 	/**
@@ -266,8 +336,8 @@ public class ServerCoreProperties {
 		private Integer workers;
 
 		/**
-		 * I/O transport: 'auto' takes the best available (io_uring, then epoll, then nio). An explicit transport
-		 * that is unavailable fails start-up.
+		 * I/O transport: 'auto' takes epoll where available, else nio; 'io_uring' is opt-in (see
+		 * docs/known-issues.md). An explicit transport that is unavailable fails start-up.
 		 */
 		private Transport transport = Transport.AUTO;
 

@@ -257,21 +257,27 @@ public final class ServerCore {
 				if (told.add(session.id())) {
 					tellDraining(session);
 				}
-				closed.add(session.closeFuture().toCompletableFuture());
+				closed.add(session.closed());
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0 || !awaitAll(closed, remaining)) {
 				break;
 			}
 		}
-		int closedByServer = (int) this.registry.snapshot().stream().filter((session) -> !isStranded(session)).count();
+		// Sessions registered after the last pass are told too, so every session closed here was told first and
+		// leftOnTheirOwn cannot go negative. Sessions stranded on a dead loop can be neither told nor closed.
+		List<Session> remaining = this.registry.snapshot().stream().filter((session) -> !isStranded(session)).toList();
+		for (Session session : remaining) {
+			if (told.add(session.id())) {
+				tellDraining(session);
+			}
+		}
+		int closedByServer = remaining.size();
 		if (closedByServer > 0) {
 			closeSessions(CloseReason.SERVER_SHUTDOWN);
 		}
 		DrainResult result = new DrainResult(told.size(), closedByServer, Duration.ofNanos(System.nanoTime() - start));
-		logger.info("servercore drained in {} ms: {} sessions, {} ended on their own, {} closed with {} after the "
-				+ "{} ms drain timeout", result.duration().toMillis(), result.sessions(), result.leftOnTheirOwn(),
-				result.closedByServer(), CloseReason.SERVER_SHUTDOWN, timeout.toMillis());
+		logger.info("servercore drained in {} ms: {}", result.duration().toMillis(), describe(result, timeout));
 		return result;
 	}
 
@@ -347,6 +353,23 @@ public final class ServerCore {
 	 */
 	public EventLoops loops() {
 		return this.loops;
+	}
+
+	// For example "2 sessions, 1 ended on their own, 1 closed with SERVER_SHUTDOWN after the 500 ms drain
+	// timeout", "1 session, 1 ended on their own" or "no sessions".
+	static String describe(DrainResult result, Duration timeout) {
+		if (result.sessions() == 0) {
+			return "no sessions";
+		}
+		StringBuilder text = new StringBuilder();
+		text.append(result.sessions()).append((result.sessions() == 1) ? " session, " : " sessions, ");
+		text.append(result.leftOnTheirOwn()).append(" ended on their own");
+		if (result.closedByServer() > 0) {
+			text.append(", ").append(result.closedByServer()).append(" closed with ").append(CloseReason.SERVER_SHUTDOWN);
+			text.append(timeout.isZero() ? " at once (no drain timeout)"
+					: " after the " + timeout.toMillis() + " ms drain timeout");
+		}
+		return text.toString();
 	}
 
 	private static void tellDraining(Session session) {

@@ -25,6 +25,13 @@ class TransportTests {
 	}
 
 	@Test
+	void autoPrefersEpollAndLeavesIoUringOptIn() {
+		// Both are available on the machines this project builds on (Linux with io_uring).
+		assertThat(Transport.IO_URING.resolve()).isEqualTo(Transport.IO_URING);
+		assertThat(Transport.AUTO.resolve()).isEqualTo(Transport.EPOLL);
+	}
+
+	@Test
 	void nioLoopsServeTheEcho() {
 		EventLoops loops = EventLoops.create(Transport.NIO, 1, "nio-test");
 		SessionRegistry registry = new SessionRegistry();
