@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import dev.servercore.core.EchoHandler;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.LoopProbe;
+import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
@@ -63,10 +64,23 @@ public final class ServerCoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	MemoryBudget servercoreMemoryBudget(ServerCoreProperties properties) {
+		ServerCoreProperties.Memory memory = properties.getMemory();
+		long limit = (memory.getBudget() != null) ? memory.getBudget().toBytes() : MemoryBudget.defaultLimit();
+		try {
+			return new MemoryBudget(limit, memory.getSoftMark(), memory.getHardMark());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid servercore.memory.* settings: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
-			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+			SessionHandler handler, ObjectProvider<ServerMetrics> metrics, MemoryBudget budget) {
 		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
-				sessionSettings(properties));
+				sessionSettings(properties), budget);
 	}
 
 	static SessionSettings sessionSettings(ServerCoreProperties properties) {
@@ -74,7 +88,7 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
 				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
-				limits.getMaxSessionsPerAddress());
+				limits.getMaxSessionsPerAddress(), properties.getPacket().getAssemblyTimeout());
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {

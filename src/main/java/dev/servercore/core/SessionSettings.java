@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param idleTimeout nothing received for this long closes the session; zero turns it off
  * @param maxSessions the most open sessions; 0 for no limit
  * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
+ * @param packetAssemblyTimeout with length-prefixed framing, a packet not complete this long after its first
+ * bytes closes the session with {@link CloseReason#INCOMPLETE_PACKET}; zero turns it off
  */
 public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout,
-		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress) {
+		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress, Duration packetAssemblyTimeout) {
 
 	/** Default send-queue cap: 1 MiB. */
 	public static final long DEFAULT_SEND_QUEUE_CAP = 1024 * 1024;
@@ -29,12 +31,34 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	/** Default session limit: 10,000. */
 	public static final int DEFAULT_MAX_SESSIONS = 10_000;
 
+	/** Default packet assembly timeout: 30 seconds. */
+	public static final Duration DEFAULT_PACKET_ASSEMBLY_TIMEOUT = Duration.ofSeconds(30);
+
 	/** The defaults: raw framing, 1 MiB send-queue cap, 60 s idle timeout, 10,000 sessions. */
 	public static final SessionSettings DEFAULTS = new SessionSettings(PacketFraming.RAW, DEFAULT_SEND_QUEUE_CAP,
 			DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS, 0);
 
+	/**
+	 * Settings with the default packet assembly timeout.
+	 * @param framing how the byte stream is cut into packets
+	 * @param sendQueueCap bytes that may wait to be sent to one session; 0 turns the cap off
+	 * @param closeFlushTimeout how long a closing session may take to flush
+	 * @param idleTimeout nothing received for this long closes the session; zero turns it off
+	 * @param maxSessions the most open sessions; 0 for no limit
+	 * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
+	 */
+	public SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout, Duration idleTimeout,
+			int maxSessions, int maxSessionsPerAddress) {
+		this(framing, sendQueueCap, closeFlushTimeout, idleTimeout, maxSessions, maxSessionsPerAddress,
+				DEFAULT_PACKET_ASSEMBLY_TIMEOUT);
+	}
+
 	public SessionSettings {
 		Objects.requireNonNull(framing, "framing");
+		Objects.requireNonNull(packetAssemblyTimeout, "packetAssemblyTimeout");
+		if (packetAssemblyTimeout.isNegative()) {
+			throw new IllegalArgumentException("packetAssemblyTimeout must not be negative, was: " + packetAssemblyTimeout);
+		}
 		Objects.requireNonNull(closeFlushTimeout, "closeFlushTimeout");
 		Objects.requireNonNull(idleTimeout, "idleTimeout");
 		requireNotNegative(sendQueueCap, "sendQueueCap");
@@ -53,7 +77,7 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	 */
 	public SessionSettings withFraming(PacketFraming framing) {
 		return new SessionSettings(framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				this.maxSessions, this.maxSessionsPerAddress);
+				this.maxSessions, this.maxSessionsPerAddress, this.packetAssemblyTimeout);
 	}
 
 	/**
@@ -64,7 +88,17 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	 */
 	public SessionSettings withLimits(int maxSessions, int maxSessionsPerAddress) {
 		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				maxSessions, maxSessionsPerAddress);
+				maxSessions, maxSessionsPerAddress, this.packetAssemblyTimeout);
+	}
+
+	/**
+	 * Returns these settings with another packet assembly timeout.
+	 * @param packetAssemblyTimeout the timeout, zero to turn it off
+	 * @return new settings
+	 */
+	public SessionSettings withPacketAssemblyTimeout(Duration packetAssemblyTimeout) {
+		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
+				this.maxSessions, this.maxSessionsPerAddress, packetAssemblyTimeout);
 	}
 
 	private static void requireNotNegative(long value, String name) {
