@@ -2,6 +2,7 @@ package dev.servercore.support;
 
 import dev.servercore.actuate.ServerCoreMeters;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.SessionHandler;
 import dev.servercore.core.SessionPipeline;
@@ -26,11 +27,13 @@ public final class CoreServer implements AutoCloseable {
 
 	private final ServerCore server;
 
+	private final MemoryBudget budget = MemoryBudget.withDefaults();
+
 	private CoreServer(Transport transport, SessionSettings settings, SessionHandler handler,
 			UnaryOperator<TcpServer> customizer) {
 		EventLoops loops = EventLoops.create(transport, 2, "test-io");
 		SessionPipeline pipeline = new SessionPipeline(this.registry, handler,
-				new ServerCoreMeters(this.meters, this.registry), settings);
+				new ServerCoreMeters(this.meters, this.registry), settings, this.budget);
 		TcpServer tcpServer = customizer.apply(ServerCore.tcpServer("127.0.0.1", 0, loops, pipeline, null));
 		this.server = new ServerCore(tcpServer, this.registry, loops);
 		this.server.start();
@@ -38,6 +41,10 @@ public final class CoreServer implements AutoCloseable {
 
 	public static CoreServer start(SessionSettings settings, SessionHandler handler) {
 		return new CoreServer(Transport.AUTO, settings, handler, UnaryOperator.identity());
+	}
+
+	public static CoreServer start(Transport transport, SessionSettings settings, SessionHandler handler) {
+		return new CoreServer(transport, settings, handler, UnaryOperator.identity());
 	}
 
 	/**
@@ -55,6 +62,10 @@ public final class CoreServer implements AutoCloseable {
 
 	public int port() {
 		return this.server.port();
+	}
+
+	public MemoryBudget memoryBudget() {
+		return this.budget;
 	}
 
 	public SessionRegistry registry() {
