@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * capacity of the buffer holding it. Buffers shared between sessions (a broadcast) count once per session.
  * Use is updated with one atomic add per send, per completed write and per read batch that changed a partial
  * packet; the search for the biggest holders runs on Netty's global executor, never on an event loop, at most
- * every {@value #RELIEF_INTERVAL_MILLIS} ms.
+ * every {@value #RELIEF_INTERVAL_MILLIS} ms (at once past the hard mark). Only sessions holding at least the
+ * average are paused or closed, and a paused session that holds nothing any more is read again.
  */
 public final class MemoryBudget {
 
@@ -269,7 +270,9 @@ public final class MemoryBudget {
 		if (this.registry == null || !this.reliefScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		long wait = TimeUnit.MILLISECONDS.toNanos(RELIEF_INTERVAL_MILLIS) - (System.nanoTime() - this.lastReliefNanos);
+		// Past the hard mark there is no time to wait: the limit is near.
+		long wait = (this.used.get() > this.hardLimit) ? 0
+				: TimeUnit.MILLISECONDS.toNanos(RELIEF_INTERVAL_MILLIS) - (System.nanoTime() - this.lastReliefNanos);
 		this.reliefExecutor.schedule(this::runRelief, Math.max(0, wait), TimeUnit.NANOSECONDS);
 	}
 
@@ -299,10 +302,18 @@ public final class MemoryBudget {
 		if (use <= this.softLimit) {
 			return;
 		}
-		this.paused.removeIf((session) -> !session.isOpen());
+		// A paused session whose queue drained (its client reads) and that holds nothing is read again.
+		this.paused.removeIf((session) -> {
+			if (session.isOpen() && session.bytesHeld() > 0) {
+				return false;
+			}
+			session.resumeReading();
+			return true;
+		});
 		this.pausedCount = this.paused.size();
 		List<Session> holders = new ArrayList<>();
 		long closing = 0;
+		long held = 0;
 		for (Session session : this.registry.snapshot()) {
 			if (!session.isOpen()) {
 				// Closed but not gone yet: what it holds is about to be given back.
@@ -310,18 +321,22 @@ public final class MemoryBudget {
 			}
 			else if (session.bytesHeld() > 0) {
 				holders.add(session);
+				held += session.bytesHeld();
 			}
 		}
 		holders.sort(Comparator.comparingLong(Session::bytesHeld).reversed());
+		// Only sessions holding at least the average are acted on: pausing or closing a client that holds a
+		// few bytes frees nothing and would starve a well-behaved one.
+		long average = holders.isEmpty() ? 0 : held / holders.size();
 		if (use - closing > this.hardLimit) {
 			long toFree = use - closing - this.softLimit;
 			int closed = 0;
 			for (Session session : holders) {
-				if (toFree <= 0) {
+				long holding = session.bytesHeld();
+				if (toFree <= 0 || holding < average) {
 					break;
 				}
-				long held = session.bytesHeld();
-				toFree -= held;
+				toFree -= holding;
 				session.close((session.bytesQueued() >= session.bytesBuffered()) ? CloseReason.SLOW_CONSUMER
 						: CloseReason.INCOMPLETE_PACKET);
 				closed++;
@@ -338,10 +353,11 @@ public final class MemoryBudget {
 		// Pause the biggest holders until those paused hold what use is above the resume level.
 		long toCover = use - this.resumeLevel;
 		for (Session session : holders) {
-			if (toCover <= 0) {
+			long holding = session.bytesHeld();
+			if (toCover <= 0 || holding < average) {
 				break;
 			}
-			toCover -= session.bytesHeld();
+			toCover -= holding;
 			if (!this.paused.contains(session) && session.pauseReading()) {
 				this.paused.add(session);
 				this.readPauses.incrementAndGet();
