@@ -78,19 +78,24 @@ public final class ServerCoreAutoConfiguration {
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {
+		ServerCoreProperties.Packet packet = properties.getPacket();
 		if (properties.getFraming() == ServerCoreProperties.Framing.RAW) {
+			if (packet.getIdFieldBytes() != 0) {
+				throw new IllegalStateException("servercore.packet.id-field-bytes=" + packet.getIdFieldBytes()
+						+ " needs servercore.framing=length-prefixed (a message id follows the length field)");
+			}
 			return PacketFraming.RAW;
 		}
-		ServerCoreProperties.Packet packet = properties.getPacket();
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
 		int maxSize = Math.toIntExact(packet.getMaxSize().toBytes());
 		if (packet.getLengthFieldBytes() == 2 && packet.getMaxSize().equals(ServerCoreProperties.Packet.DEFAULT_MAX_SIZE)) {
 			// The 64 KiB default does not fit a 2-byte length: take the most that field can say.
-			maxSize = Math.min(maxSize, 0xFFFF - (packet.isLengthIncludesHeader() ? 2 : 0));
+			maxSize = Math.min(maxSize, 0xFFFF - (packet.isLengthIncludesHeader() ? 2 + packet.getIdFieldBytes() : 0));
 		}
-		return PacketFraming.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(),
-				maxSize);
+		return PacketFraming
+			.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(), maxSize)
+			.withIdField(packet.getIdFieldBytes());
 	}
 
 	@Bean

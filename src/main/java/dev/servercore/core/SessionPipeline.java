@@ -75,7 +75,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
-				this.settings.closeFlushTimeout().toMillis(), framing.maxSize());
+				this.settings.closeFlushTimeout().toMillis(), framing.maxSize() + framing.idFieldBytes());
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
