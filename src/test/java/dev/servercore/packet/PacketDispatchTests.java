@@ -139,6 +139,17 @@ class PacketDispatchTests {
 	}
 
 	@Test
+	void aPacketTooShortForItsIdClosesWithProtocolError() {
+		IdPackets header = new IdPackets(2, 2, ByteOrder.LITTLE_ENDIAN, true);
+		try (CoreServer server = start(header, new GameController()); TestClient client = TestClient.connect(server.port())) {
+			// The length (3) counts the header but leaves one byte for a two-byte id.
+			client.send(new byte[] { 3, 0, 7 });
+			assertThat(client.isClosedByServer()).isTrue();
+			await().atMost(WAIT).until(() -> server.closed("PROTOCOL_ERROR") == 1);
+		}
+	}
+
+	@Test
 	void anUnknownIdGoesToTheUnknownPacketHandlerWhenThereIsOne() {
 		IdPackets header = new IdPackets(4, 2, ByteOrder.LITTLE_ENDIAN, false);
 		try (CoreServer server = start(header, new GameController(), new Fallback());
