@@ -115,10 +115,7 @@ public final class PacketFraming {
 	}
 
 	private static PacketFraming checked(PacketFraming framing) {
-		// The payload must fit the length field, and the whole frame an int.
-		int header = framing.lengthFieldBytes + framing.idFieldBytes;
-		long largest = (framing.lengthFieldBytes == 2) ? 0xFFFF - (framing.lengthIncludesHeader ? header : 0)
-				: Integer.MAX_VALUE - 8;
+		long largest = largestMaxSize(framing.lengthFieldBytes, framing.idFieldBytes, framing.lengthIncludesHeader);
 		if (framing.maxSize <= 0 || framing.maxSize > largest) {
 			throw new IllegalArgumentException("maxSize must be between 1 and " + largest + " for a "
 					+ framing.lengthFieldBytes + "-byte length field"
@@ -126,6 +123,29 @@ public final class PacketFraming {
 					+ ", was: " + framing.maxSize);
 		}
 		return framing;
+	}
+
+	/**
+	 * Returns the largest payload a length field can describe: the limit for {@code maxSize}.
+	 * @param lengthFieldBytes size of the length field: 2 or 4
+	 * @param lengthIncludesHeader whether the length counts the length field itself
+	 * @return the largest payload size in bytes
+	 */
+	public static long largestMaxSize(int lengthFieldBytes, boolean lengthIncludesHeader) {
+		return largestMaxSize(lengthFieldBytes, 0, lengthIncludesHeader);
+	}
+
+	/**
+	 * Returns the largest payload a length field can describe with a message id field after it.
+	 * @param lengthFieldBytes size of the length field: 2 or 4
+	 * @param idFieldBytes size of the id field: 0, 2 or 4
+	 * @param lengthIncludesHeader whether the length counts the header (length and id fields)
+	 * @return the largest payload size in bytes
+	 */
+	public static long largestMaxSize(int lengthFieldBytes, int idFieldBytes, boolean lengthIncludesHeader) {
+		// The payload must fit the length field, and the whole frame an int.
+		return (lengthFieldBytes == 2) ? 0xFFFF - (lengthIncludesHeader ? 2 + idFieldBytes : 0)
+				: Integer.MAX_VALUE - 4 - idFieldBytes;
 	}
 
 	/**
@@ -251,17 +271,32 @@ public final class PacketFraming {
 			this.idFieldBytes = framing.idFieldBytes;
 		}
 
+		// Set by the first framing error: the stream has lost its packet boundaries, so nothing after it is a
+		// packet. The rest is skipped while the session closes.
+		private boolean failed;
+
 		@Override
 		protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-			Object frame = super.decode(ctx, in);
-			// A length that counts the header but leaves no room for the id cannot be valid.
-			if (frame != null && ((ByteBuf) frame).readableBytes() < this.idFieldBytes) {
-				int size = ((ByteBuf) frame).readableBytes();
-				((ByteBuf) frame).release();
-				throw new CorruptedFrameException(
-						"Packet of " + size + " bytes after the length is shorter than its id field");
+			if (this.failed) {
+				in.skipBytes(in.readableBytes());
+				return null;
 			}
-			return frame;
+			try {
+				Object frame = super.decode(ctx, in);
+				// A length that counts the header but leaves no room for the id cannot be valid.
+				if (frame != null && ((ByteBuf) frame).readableBytes() < this.idFieldBytes) {
+					int size = ((ByteBuf) frame).readableBytes();
+					((ByteBuf) frame).release();
+					throw new CorruptedFrameException(
+							"Packet of " + size + " bytes after the length is shorter than its id field");
+				}
+				return frame;
+			}
+			catch (Exception ex) {
+				this.failed = true;
+				in.skipBytes(in.readableBytes());
+				throw ex;
+			}
 		}
 
 		@Override

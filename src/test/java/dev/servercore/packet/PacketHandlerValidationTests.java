@@ -86,6 +86,14 @@ class PacketHandlerValidationTests {
 	}
 
 	@Test
+	void anIdFieldOfAnotherSizeOrWithRawFramingFails() {
+		this.runner.withPropertyValues("servercore.packet.id-field-bytes=3")
+			.run((context) -> assertFailure(context, "servercore.packet.id-field-bytes=3", "0 (none), 2 or 4 bytes"));
+		this.runner.withPropertyValues("servercore.framing=raw")
+			.run((context) -> assertFailure(context, "servercore.packet.id-field-bytes=2", "servercore.framing is raw"));
+	}
+
+	@Test
 	void twoHandlersForOneIdFail() {
 		this.runner.withUserConfiguration(MoveController.class, OtherMoveController.class)
 			.run((context) -> assertFailure(context, "Message id 3 has two @PacketHandler methods",
