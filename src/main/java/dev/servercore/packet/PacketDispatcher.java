@@ -132,6 +132,11 @@ public final class PacketDispatcher implements SessionHandler {
 		if (this.asyncReplies) {
 			ReplyQueue queue = ReplyQueue.existing(session);
 			if (queue != null && !queue.isEmpty()) {
+				if (queue.isFull()) {
+					packet.release();
+					tooManyWaiting(session);
+					return;
+				}
 				queue.addReady(packet);
 				return;
 			}
@@ -142,9 +147,7 @@ public final class PacketDispatcher implements SessionHandler {
 	private void replyLater(Session session, ReplyEncoder encoder, CompletionStage<?> stage, int requestId) {
 		ReplyQueue queue = ReplyQueue.of(session);
 		if (queue.isFull()) {
-			logger.debug("Session {} has {} replies waiting; closing as a slow consumer", session.id(),
-					ReplyQueue.MAX_WAITING);
-			session.close(CloseReason.SLOW_CONSUMER);
+			tooManyWaiting(session);
 			return;
 		}
 		ReplyQueue.Slot slot = queue.reserve();
@@ -161,6 +164,13 @@ public final class PacketDispatcher implements SessionHandler {
 				ReferenceCountUtil.release(result);
 			}
 		});
+	}
+
+	// The client sends faster than its replies complete: bounded, like the send queue.
+	private static void tooManyWaiting(Session session) {
+		logger.debug("Session {} has {} replies waiting; closing as a slow consumer", session.id(),
+				ReplyQueue.MAX_WAITING);
+		session.close(CloseReason.SLOW_CONSUMER);
 	}
 
 	private void completed(Session session, ReplyQueue queue, ReplyQueue.Slot slot, ReplyEncoder encoder,

@@ -164,6 +164,35 @@ class PacketDispatchTests {
 		}
 	}
 
+	@Test
+	void aClientThatOutrunsItsRepliesIsClosedOnceTheWaitingRepliesReachTheCap() {
+		IdPackets header = new IdPackets(4, 2, ByteOrder.BIG_ENDIAN, false);
+		try (CoreServer server = start(header, new GameController(), new Stuck());
+				TestClient client = TestClient.connect(server.port())) {
+			byte[][] packets = new byte[ReplyQueue.MAX_WAITING + 1][];
+			// One reply that never completes, then plain replies that must wait behind it.
+			packets[0] = header.encode(Stuck.NEVER_ID, new byte[0]);
+			for (int i = 1; i < packets.length; i++) {
+				packets[i] = header.encode(3, Move.newBuilder().setSeq(i).build());
+			}
+			client.send(IdPackets.concat(packets));
+			assertThat(client.isClosedByServer()).isTrue();
+			await().atMost(WAIT).until(() -> server.closed("SLOW_CONSUMER") == 1);
+		}
+	}
+
+	@PacketController
+	static class Stuck {
+
+		static final int NEVER_ID = 40;
+
+		@PacketHandler(id = NEVER_ID)
+		reactor.core.publisher.Mono<io.netty.buffer.ByteBuf> never() {
+			return reactor.core.publisher.Mono.never();
+		}
+
+	}
+
 	@PacketController
 	static class Fallback {
 
