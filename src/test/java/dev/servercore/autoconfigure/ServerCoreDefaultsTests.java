@@ -1,5 +1,9 @@
 package dev.servercore.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -8,6 +12,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +62,17 @@ class ServerCoreDefaultsTests {
 			assertThat(environment.getProperty("server.port")).isEqualTo("0");
 			assertThat(environment.getPropertySources().get(ServerCoreDefaults.PROPERTY_SOURCE_NAME).getProperty("server.port"))
 				.isEqualTo(8081);
+		}
+	}
+
+	@Test
+	void everyDefaultIsDocumentedWithItsValueInTheConfigurationPage() throws IOException {
+		String page = Files.readString(Path.of("docs", "configuration.md"));
+		EnumerablePropertySource<?> defaults = (EnumerablePropertySource<?>) ServerCoreDefaults.propertySource();
+		assertThat(defaults.getPropertyNames()).isNotEmpty();
+		for (String name : defaults.getPropertyNames()) {
+			assertThat(page).as("docs/configuration.md row for " + name)
+				.contains("| `" + name + "` | `" + defaults.getProperty(name) + "` |");
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.servercore.autoconfigure.ServerCoreProperties;
+import dev.servercore.core.EchoHandler;
 import dev.servercore.core.SessionHandler;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,9 @@ class GameServerTests {
 
 	@Test
 	void theGamesHandlerReplacesTheEcho() {
-		assertThat(this.handler).isInstanceOf(PingHandler.class);
+		assertThat(this.handler).isNotInstanceOf(EchoHandler.class);
+		// The lambda of GameServerApplication#pingHandler.
+		assertThat(this.handler.getClass().getName()).startsWith(GameServerApplication.class.getName());
 	}
 
 	@Test
