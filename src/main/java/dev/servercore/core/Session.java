@@ -80,6 +80,8 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
+	private final SessionAttributes attributes = new SessionAttributes();
+
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
 
@@ -212,6 +214,15 @@ public final class Session {
 	}
 
 	/**
+	 * Returns the session's typed attributes: per-player state for game logic, readable from any thread,
+	 * cleared with the session.
+	 * @return the attributes
+	 */
+	public SessionAttributes attributes() {
+		return this.attributes;
+	}
+
+	/**
 	 * Returns the event loop this session runs on.
 	 * @return the session's loop
 	 */
@@ -338,6 +349,7 @@ public final class Session {
 
 	void completeClose(CloseReason reason) {
 		this.closeFuture.complete(reason);
+		this.attributes.sessionClosed();
 	}
 
 	// Receive and send counters: called on the session's loop only.

@@ -19,7 +19,8 @@ import reactor.netty.NettyPipeline;
  * socket ⇄ transfer (counters) ⇄ [idle] ⇄ [packet decoder, packet encoder] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
- * The idle handler is there when an idle timeout is set, the packet codec with length-prefixed framing.
+ * The idle handler is there when an idle timeout is set, the packet codec with length-prefixed or line
+ * framing.
  */
 public final class SessionPipeline implements ChannelPipelineConfigurer {
 
@@ -75,7 +76,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
-				this.settings.closeFlushTimeout().toMillis(), framing.maxSize());
+				this.settings.closeFlushTimeout().toMillis(), framing.isLine() ? 0 : framing.maxSize());
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
