@@ -500,6 +500,8 @@ public final class Room {
 		Runnable job;
 		while (ran < JOBS_PER_TURN && (job = this.queue.poll()) != null) {
 			ran++;
+			// Out of the queue: its place is free for the next post.
+			release(1);
 			if (this.disposed) {
 				if (job instanceof Droppable droppable) {
 					droppable.drop();
@@ -512,7 +514,6 @@ public final class Room {
 		if (ran > 0) {
 			this.jobsRun = this.jobsRun + ran;
 			this.metrics.jobsRun(ran);
-			release(ran);
 		}
 		if (!this.queue.isEmpty()) {
 			// More than a turn's worth: let the loop's I/O and other rooms go first.
