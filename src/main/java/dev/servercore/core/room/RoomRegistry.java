@@ -97,7 +97,9 @@ public final class RoomRegistry {
 			if (existing != null && !existing.isDisposed()) {
 				throw new IllegalStateException("A room named '" + key + "' exists already");
 			}
-			return newRoom(key, logic, true);
+			Room created = newRoom(key, logic, true);
+			created.created();
+			return created;
 		});
 	}
 
@@ -128,7 +130,9 @@ public final class RoomRegistry {
 				}
 			}
 			Room created = newRoom(key, logic.apply(key), false);
+			// Reserved before its onCreate can run, so that the new room is not disposed as empty first.
 			created.acquire(false);
+			created.created();
 			reserved[0] = created;
 			return created;
 		});
@@ -194,9 +198,7 @@ public final class RoomRegistry {
 
 	private Room newRoom(String name, RoomHandler logic, boolean persistent) {
 		Objects.requireNonNull(logic, "logic");
-		Room room = new Room(name, logic, this.loops.next(), this, persistent, this.queueCapacity, this.metrics);
-		room.created();
-		return room;
+		return new Room(name, logic, this.loops.next(), this, persistent, this.queueCapacity, this.metrics);
 	}
 
 	void track(Session session, Room room) {
