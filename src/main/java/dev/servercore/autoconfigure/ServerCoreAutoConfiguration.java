@@ -82,6 +82,9 @@ public final class ServerCoreAutoConfiguration {
 			return PacketFraming.RAW;
 		}
 		ServerCoreProperties.Packet packet = properties.getPacket();
+		if (properties.getFraming() == ServerCoreProperties.Framing.LINE) {
+			return PacketFraming.line(Math.toIntExact(packet.getMaxSize().toBytes()));
+		}
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
 		int maxSize = Math.toIntExact(packet.getMaxSize().toBytes());
