@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every servercore setting in the generated configuration metadata has a description and a row in the
- * README's configuration table.
+ * configuration table in docs/configuration.md.
  */
 class ConfigurationDocumentationTests {
 
@@ -23,19 +23,19 @@ class ConfigurationDocumentationTests {
 		.compile("\\{\\s*\"name\"\\s*:\\s*\"(servercore\\.[^\"]+)\"[^}]*?\"description\"\\s*:\\s*\"([^\"]*)\"", Pattern.DOTALL);
 
 	@Test
-	void everySettingIsDescribedAndInTheReadme() throws IOException {
+	void everySettingIsDescribedAndInTheConfigurationPage() throws IOException {
 		String metadata;
 		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			assertThat(in).as("generated metadata").isNotNull();
 			metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		String readme = Files.readString(Path.of("README.md"));
+		String page = Files.readString(Path.of("docs/configuration.md"));
 		Matcher matcher = PROPERTY.matcher(metadata);
 		List<String> names = matcher.results().map((result) -> result.group(1)).toList();
 		assertThat(names).as("servercore properties with a description").contains("servercore.port",
 				"servercore.io.transport", "servercore.framing", "servercore.limits.max-sessions");
 		for (String name : names) {
-			assertThat(readme).as("README row for " + name).contains("| `" + name + "` |");
+			assertThat(page).as("docs/configuration.md row for " + name).contains("| `" + name + "` |");
 		}
 	}
 
