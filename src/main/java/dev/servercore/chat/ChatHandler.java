@@ -154,7 +154,10 @@ public final class ChatHandler implements SessionHandler {
 				Chat.send(session, "* already in " + name);
 				return;
 			}
-			current.leave(session);
+			if (!current.leave(session)) {
+				error(session, "room busy, still in " + current.name());
+				return;
+			}
 		}
 		this.rooms.join(name, session, (room) -> new ChatRoom(this.maxMembers)).thenAccept((result) -> {
 			if (!result.accepted()) {
@@ -169,7 +172,9 @@ public final class ChatHandler implements SessionHandler {
 			error(session, "not in a room");
 			return;
 		}
-		room.leave(session);
+		if (!room.leave(session)) {
+			error(session, "room busy");
+		}
 	}
 
 	private void listRooms(Session session) {

@@ -242,7 +242,7 @@ public final class Session {
 	/**
 	 * Sends bytes to the peer, from any thread. Sends from one thread reach the peer in the order they
 	 * were made; flushes are coalesced. With length-prefixed framing, {@code data} is one packet payload and
-	 * its header is added here.
+	 * its header is added here; with line framing it is one line and its newline is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
 	 * is closed. If queuing {@code data} would take the bytes waiting for this peer past the send-queue cap,

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Bounded.</b> At most the queue capacity of jobs wait ({@code servercore.rooms.queue-capacity}); past
  * it {@link #post(Runnable)} returns {@code false} at once, the rejection is counted and the handler's
- * {@link RoomHandler#onOverload(Room)} is called; the room goes on. Joins also count against the capacity;
- * leaves, the drain notice and disposal do not (there is at most one leave per member).
+ * {@link RoomHandler#onOverload(Room)} is called; the room goes on. Joins and leaves asked for also count
+ * against the capacity; the leave of a closed session, the drain notice and disposal do not (there is at most
+ * one of each per member or per room).
  *
  * <p><b>Ordering.</b> Jobs from one thread run in the order that thread posted them; joins and leaves
  * (including the leave of a member whose session closed, whatever the reason) go through the same queue, so
@@ -249,14 +250,19 @@ public final class Room {
 	}
 
 	/**
-	 * Removes a member, on the room's queue; {@link RoomHandler#onLeave} runs if it was a member.
+	 * Removes a member, on the room's queue; {@link RoomHandler#onLeave} runs if it was a member. A leave
+	 * asked for counts against the queue capacity like a post (a client repeating "leave" must not grow the
+	 * queue); the leave of a session that closed never does.
 	 * @param session the session
+	 * @return {@code true} if the leave was queued, {@code false} if the queue is full or the room disposed
 	 */
-	public void leave(Session session) {
+	public boolean leave(Session session) {
 		Objects.requireNonNull(session, "session");
-		if (acquire(false) == ACQUIRED) {
-			enqueue(new Leave(session, null));
+		if (acquire(true) != ACQUIRED) {
+			return false;
 		}
+		enqueue(new Leave(session, null));
+		return true;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.servercore.core.SessionRegistry;
 import io.netty.channel.DefaultEventLoopGroup;
@@ -15,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A room's queue is bounded: when it is full, posts are rejected at once and counted, the room's handler is
- * told once, and the room recovers when its queue drains.
+ * told once, and the room recovers when its queue drains; scheduled jobs count until they run.
  */
 class RoomOverloadTests {
 
@@ -77,6 +78,34 @@ class RoomOverloadTests {
 		assertThat(room.post(ran::incrementAndGet)).as("post after the queue drained").isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == CAPACITY + 1);
 		assertThat(room.isDisposed()).as("a persistent room outlives its overload").isFalse();
+	}
+
+	@Test
+	void scheduledJobsRunOnTheRoomAfterTheirDelayAndCountAgainstTheCapacityUntilThen() {
+		Room room = this.rooms.create("timers", new RoomHandler() {
+		});
+		long start = System.nanoTime();
+		AtomicLong ranAfter = new AtomicLong(-1);
+		AtomicInteger offLoop = new AtomicInteger();
+		assertThat(room.schedule(Duration.ofMillis(100), () -> {
+			ranAfter.set(System.nanoTime() - start);
+			if (!room.eventLoop().inEventLoop()) {
+				offLoop.incrementAndGet();
+			}
+		})).isTrue();
+		for (int i = 1; i < CAPACITY; i++) {
+			assertThat(room.schedule(Duration.ofMinutes(10), () -> {
+			})).as("timer " + i).isTrue();
+		}
+		assertThat(room.schedule(Duration.ofMinutes(10), () -> {
+		})).as("timer past the capacity").isFalse();
+		assertThat(room.post(() -> {
+		})).as("post while the timers fill the queue").isFalse();
+		await().atMost(Duration.ofSeconds(10)).until(() -> ranAfter.get() >= 0);
+		assertThat(ranAfter.get()).isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
+		assertThat(offLoop).hasValue(0);
+		assertThat(room.post(() -> {
+		})).as("post once a timer has run").isTrue();
 	}
 
 	private static void waitFor(CountDownLatch latch) {
