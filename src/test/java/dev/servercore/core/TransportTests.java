@@ -56,7 +56,7 @@ class TransportTests {
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
 		String log = new String(output, StandardCharsets.UTF_8);
 		assertThat(process.exitValue()).as(log).isNotZero();
-		assertThat(log).contains("Transport io_uring was requested but is unavailable here")
+		assertThat(log).contains("servercore.io.transport=io_uring: io_uring is not available on this machine")
 			.contains("noNative");
 	}
 
