@@ -13,7 +13,7 @@
 #   SETTLE_TRAFFIC (5s)            each warm-up load per server at start
 #   CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none)
 #   SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>)
-#   FANOUT_RATE_SMALL (2000), FANOUT_RATE_LARGE (50)   lines said per second in all, for the fan-out rows:
+#   FANOUT_RATE_SMALL (500), FANOUT_RATE_LARGE (10)   lines said per second in all, for the fan-out rows:
 #                                  100 clients in 10 rooms, and 1,000 clients in 1 room (servercore's chat only)
 # Loopback only; every run is bounded in time; the whole script takes about eight minutes.
 set -euo pipefail
@@ -248,8 +248,8 @@ log "starting servercore with the chat handler"
 SC_PID=$!
 wait_for_line "$OUT/servercore-chat.log" "servercore started on" "$SC_PID" 120
 FANOUTS=(
-	"fan100x10|--connections 100 --rooms 10 --rate ${FANOUT_RATE_SMALL:-2000}"
-	"fan1000x1|--connections 1000 --rooms 1 --rate ${FANOUT_RATE_LARGE:-50}"
+	"fan100x10|--connections 100 --rooms 10 --rate ${FANOUT_RATE_SMALL:-500}"
+	"fan1000x1|--connections 1000 --rooms 1 --rate ${FANOUT_RATE_LARGE:-10}"
 )
 for entry in "${FANOUTS[@]}"; do
 	load=${entry%%|*}

@@ -64,6 +64,9 @@ public final class FanoutClient {
 
 	private volatile long measureTo = Long.MAX_VALUE;
 
+	// Set before the client closes its connections: a close before that is the server's, and an error.
+	private volatile boolean stopping;
+
 	private CountDownLatch joined;
 
 	/**
@@ -110,11 +113,21 @@ public final class FanoutClient {
 		long deliveredAtEnd = this.deliveries.get();
 		pacing.cancel(false);
 		Histogram measured = this.latency.getIntervalHistogram();
-		// The last lines said are still on their way: wait for them before counting what is missing.
-		long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-		while (missing() > 0 && System.nanoTime() < waitUntil) {
+		// The last lines said are still on their way (a saturated server has a backlog): wait while they keep
+		// arriving, then count what is missing.
+		long lastProgress = System.nanoTime();
+		long seen = this.deliveries.get();
+		long giveUp = lastProgress + TimeUnit.SECONDS.toNanos(60);
+		while (missing() > 0 && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(2)
+				&& System.nanoTime() < giveUp) {
 			parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+			long now = this.deliveries.get();
+			if (now != seen) {
+				seen = now;
+				lastProgress = System.nanoTime();
+			}
 		}
+		this.stopping = true;
 		long late = 0;
 		for (Member member : this.members) {
 			late += member.late;
@@ -317,6 +330,14 @@ public final class FanoutClient {
 		}
 
 		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			if (!FanoutClient.this.stopping) {
+				// Closed by the server, for example as a slow consumer: what it would have received is lost.
+				FanoutClient.this.errors.incrementAndGet();
+			}
+		}
+
+		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 			FanoutClient.this.errors.incrementAndGet();
 			ctx.close();
@@ -335,7 +356,7 @@ public final class FanoutClient {
 	 * @param latency delivery latency of the lines said in the measured time, in nanoseconds
 	 * @param lost lines said but never received by a member of the sender's room
 	 * @param lateOrDuplicate lines received after a later line of the same sender (reordered) or twice
-	 * @param errors error lines from the server and connection failures
+	 * @param errors error lines from the server, connection failures and connections the server closed
 	 */
 	public record Summary(int clients, int rooms, double rate, long said, double deliveredPerSecond, Histogram latency,
 			long lost, long lateOrDuplicate, long errors) {
