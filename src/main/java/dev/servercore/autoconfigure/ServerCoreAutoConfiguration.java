@@ -3,7 +3,9 @@ package dev.servercore.autoconfigure;
 import java.nio.ByteOrder;
 
 import dev.servercore.core.EchoHandler;
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.LoopProbe;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
@@ -45,11 +47,13 @@ public final class ServerCoreAutoConfiguration {
 			throw new InvalidSettingException("servercore.io.transport", io.getTransport().displayName(),
 					io.getTransport().displayName() + " is not available on this machine ("
 							+ ((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage()) + ")",
-					"Set servercore.io.transport to auto (the best transport available here, with nio as the last"
-							+ " resort) or to " + Transport.NIO.displayName() + ".",
+					"Set servercore.io.transport to auto (epoll where it is available, else nio)"
+							+ " or to " + Transport.NIO.displayName() + ".",
 					ex);
 		}
-		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+		ServerCoreProperties.Io.IoUring ioUring = io.getIoUring();
+		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix(),
+				new IoUringSettings(ioUring.getRingSize(), ioUring.getCompletionQueueSize()));
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
@@ -58,7 +62,7 @@ public final class ServerCoreAutoConfiguration {
 			ObjectProvider<ServerMetrics> metrics) {
 		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
 		// index order: loop i is thread prefix-i.
-		return new LoopProbe(loops.group(), properties.getIo().getProbeInterval(),
+		return new LoopProbe(loops, properties.getIo().getProbeInterval(),
 				metrics.getIfAvailable(() -> ServerMetrics.NONE));
 	}
 
@@ -78,6 +82,10 @@ public final class ServerCoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
 			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+		// Each session holds a descriptor: fit the limit to ulimit -n once, so that every reader sees the result.
+		ServerCoreProperties.Limits limits = properties.getLimits();
+		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
+				DescriptorLimit.processLimit()));
 		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
 				sessionSettings(properties));
 	}

@@ -17,13 +17,13 @@ public enum CloseReason {
 	/** The application handler threw; only that session is closed. */
 	HANDLER_ERROR,
 
-	/** The application closed the session through {@link Session#close(CloseReason)}. */
+	/** The application closed the session through {@link Session#close(CloseReason)}, or closed its channel directly. */
 	CLOSED_BY_APPLICATION,
 
 	/** An operator removed the session (for example through the sessions endpoint). */
 	KICKED,
 
-	/** The server stopped, or its drain ended with the session still open. */
+	/** The server stopped (its event loops included), or its drain ended with the session still open. */
 	SERVER_SHUTDOWN,
 
 	/** Nothing was received for longer than the idle timeout. */

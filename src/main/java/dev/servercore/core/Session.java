@@ -82,7 +82,12 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
+<<<<<<< HEAD
 	private final SessionAttributes attributes = new SessionAttributes();
+=======
+	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
+	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
+>>>>>>> main
 
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
@@ -212,7 +217,15 @@ public final class Session {
 	 * @return the close stage
 	 */
 	public CompletionStage<CloseReason> closeFuture() {
-		return this.closeFuture.minimalCompletionStage();
+		return this.closeStage;
+	}
+
+	/**
+	 * The close future itself, for the core's own waits: {@code toCompletableFuture()} on the public stage
+	 * would add a dependent on every call.
+	 */
+	CompletableFuture<CloseReason> closed() {
+		return this.closeFuture;
 	}
 
 	/**
@@ -263,10 +276,12 @@ public final class Session {
 			return false;
 		}
 		int size = data.readableBytes();
-		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+		try {
+			checkPacketSize(size);
+		}
+		catch (IllegalArgumentException ex) {
 			data.release();
-			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
-					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+			throw ex;
 		}
 		if (this.sendQueueCap > 0 && bytesQueued() + size > this.sendQueueCap) {
 			data.release();
@@ -275,6 +290,16 @@ public final class Session {
 		}
 		this.channel.writeAndFlush(data, this.channel.voidPromise());
 		return true;
+	}
+
+	/**
+	 * Fails if a payload of {@code size} bytes cannot be sent as one packet with this session's framing.
+	 */
+	void checkPacketSize(int size) {
+		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
+					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
 	}
 
 	/**

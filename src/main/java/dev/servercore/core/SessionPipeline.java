@@ -42,6 +42,10 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	/** Name of the handler that binds the channel to its session. */
 	public static final String SESSION = "servercore.session";
 
+	// Loaded with the pipeline, at start-up: at the open-file limit the JVM cannot open its jars to load a class
+	// that a session needs later (seen: every end of input failing with NoClassDefFoundError: DrainEvent).
+	static final DrainEvent DRAIN_EVENT = DrainEvent.INSTANCE;
+
 	// Flush at the latest after this many writes, even in a long read batch.
 	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
 
@@ -72,11 +76,21 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	}
 
 
+	ServerMetrics metrics() {
+		return this.metrics;
+	}
+
 	@Override
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
+<<<<<<< HEAD
 				this.settings.closeFlushTimeout().toMillis(), framing.isLine() ? 0 : framing.maxSize());
+=======
+				this.settings.closeFlushTimeout().toMillis(), framing.maxSize());
+		// A failed allocation closes this session instead of ending its event loop.
+		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
+>>>>>>> main
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
