@@ -240,16 +240,12 @@ public final class ServerCore {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		this.draining = true;
-<<<<<<< HEAD
-		stopAccepting();
-		// Listeners (rooms) first, while every member is still connected.
-		awaitAll(List.of(this.registry.drainStarted()), this.lifecycleTimeout.toNanos());
-=======
 		// Waiting for the listener counts against the drain timeout (a wedged loop does not make the drain longer);
 		// a drain without one still waits for the listener, within the lifecycle timeout.
 		boolean shorter = !timeout.isZero() && timeout.compareTo(this.lifecycleTimeout) < 0;
 		stopAccepting(shorter ? timeout : this.lifecycleTimeout);
->>>>>>> main
+		// Listeners (rooms) first, while every member is still connected.
+		awaitAll(List.of(this.registry.drainStarted()), this.lifecycleTimeout.toNanos());
 		Set<Long> told = new HashSet<>();
 		// Each pass tells the sessions not yet told (one accepted just before the listener closed may register
 		// late) and waits for the open ones to end, until none is left or the time is up.

@@ -82,12 +82,10 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
-<<<<<<< HEAD
 	private final SessionAttributes attributes = new SessionAttributes();
-=======
+
 	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
 	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
->>>>>>> main
 
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;

@@ -84,13 +84,9 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
-<<<<<<< HEAD
 				this.settings.closeFlushTimeout().toMillis(), framing.isLine() ? 0 : framing.maxSize());
-=======
-				this.settings.closeFlushTimeout().toMillis(), framing.maxSize());
 		// A failed allocation closes this session instead of ending its event loop.
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
->>>>>>> main
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
