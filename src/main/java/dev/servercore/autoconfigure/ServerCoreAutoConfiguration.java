@@ -7,6 +7,7 @@ import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.LoopProbe;
+import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
@@ -80,14 +81,27 @@ public final class ServerCoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	MemoryBudget servercoreMemoryBudget(ServerCoreProperties properties) {
+		ServerCoreProperties.Memory memory = properties.getMemory();
+		long limit = (memory.getBudget() != null) ? memory.getBudget().toBytes() : MemoryBudget.defaultLimit();
+		try {
+			return new MemoryBudget(limit, memory.getSoftMark(), memory.getHardMark());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid servercore.memory.* settings: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
-			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+			SessionHandler handler, ObjectProvider<ServerMetrics> metrics, MemoryBudget budget) {
 		// Each session holds a descriptor: fit the limit to ulimit -n once, so that every reader sees the result.
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
 				DescriptorLimit.processLimit()));
 		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
-				sessionSettings(properties));
+				sessionSettings(properties), budget);
 	}
 
 	static SessionSettings sessionSettings(ServerCoreProperties properties) {
@@ -95,7 +109,7 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
 				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
-				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace());
+				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace(), properties.getPacket().getAssemblyTimeout());
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {

@@ -60,6 +60,8 @@ public class ServerCoreProperties implements Validator {
 
 	private final Health health = new Health();
 
+	private final Memory memory = new Memory();
+
 	private final Rooms rooms = new Rooms();
 
 	public String getHost() {
@@ -128,6 +130,10 @@ public class ServerCoreProperties implements Validator {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Memory getMemory() {
+		return this.memory;
 	}
 
 	@Override
@@ -268,6 +274,12 @@ public class ServerCoreProperties implements Validator {
 		 */
 		private DataSize maxSize = DataSize.ofKilobytes(64);
 
+		/**
+		 * A packet not complete this long after its first bytes arrived closes the session with
+		 * INCOMPLETE_PACKET (a client trickling in a large packet holds memory). 0 turns it off.
+		 */
+		private Duration assemblyTimeout = Duration.ofSeconds(30);
+
 		public int getLengthFieldBytes() {
 			return this.lengthFieldBytes;
 		}
@@ -298,6 +310,14 @@ public class ServerCoreProperties implements Validator {
 
 		public void setMaxSize(DataSize maxSize) {
 			this.maxSize = maxSize;
+		}
+
+		public Duration getAssemblyTimeout() {
+			return this.assemblyTimeout;
+		}
+
+		public void setAssemblyTimeout(Duration assemblyTimeout) {
+			this.assemblyTimeout = assemblyTimeout;
 		}
 
 	}
@@ -561,6 +581,56 @@ public class ServerCoreProperties implements Validator {
 
 		public void setDrainTimeout(Duration drainTimeout) {
 			this.drainTimeout = drainTimeout;
+		}
+
+	}
+
+	/**
+	 * The server-wide memory budget: queued sends and partial packets of all sessions together.
+	 */
+	public static class Memory {
+
+		/**
+		 * Most bytes all sessions together may hold in queued sends (each counted with 96 bytes of overhead) and
+		 * partial packets. Unset means half the JVM's maximum direct memory (-XX:MaxDirectMemorySize, by default
+		 * the maximum heap).
+		 */
+		private DataSize budget;
+
+		/**
+		 * Fraction of the budget past which the server stops reading from the sessions that hold the most (the
+		 * TCP window then pushes back on those clients); reading resumes below three quarters of it.
+		 */
+		private double softMark = 0.6;
+
+		/**
+		 * Fraction of the budget past which the sessions that hold the most are closed (SLOW_CONSUMER, or
+		 * INCOMPLETE_PACKET for a partial packet) until use is back at the soft mark.
+		 */
+		private double hardMark = 0.8;
+
+		public DataSize getBudget() {
+			return this.budget;
+		}
+
+		public void setBudget(DataSize budget) {
+			this.budget = budget;
+		}
+
+		public double getSoftMark() {
+			return this.softMark;
+		}
+
+		public void setSoftMark(double softMark) {
+			this.softMark = softMark;
+		}
+
+		public double getHardMark() {
+			return this.hardMark;
+		}
+
+		public void setHardMark(double hardMark) {
+			this.hardMark = hardMark;
 		}
 
 	}

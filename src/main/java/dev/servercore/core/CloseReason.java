@@ -35,20 +35,31 @@ public enum CloseReason {
 	/** A packet header could not be valid (for example a negative length). */
 	PROTOCOL_ERROR,
 
-	/** The peer did not read: the bytes queued for it passed the per-session cap. */
+	/**
+	 * The peer did not read: the bytes queued for it passed the per-session cap, or it was among the biggest
+	 * holders when the server's memory budget passed its hard mark.
+	 */
 	SLOW_CONSUMER,
+
+	/**
+	 * A packet was not completed within the packet assembly timeout, or its partial bytes made the session
+	 * among the biggest holders when the server's memory budget passed its hard mark.
+	 */
+	INCOMPLETE_PACKET,
 
 	/** The connection was refused at accept because a session limit was reached. */
 	REJECTED_LIMIT;
 
 	/**
 	 * Returns whether a session closed for this reason first flushes what was sent before the close.
-	 * A slow consumer, a reset or an internal error close at once: their queue would never drain. A connection
-	 * refused by a limit has nothing to flush.
+	 * A slow consumer, an incomplete packet (both closed to free memory), a reset or an internal error close
+	 * at once: their queue would never drain, or holding it is what the close ends. A connection refused by a
+	 * limit has nothing to flush.
 	 * @return {@code true} to flush queued sends before closing
 	 */
 	public boolean flushesBeforeClose() {
-		return this != SLOW_CONSUMER && this != RESET && this != ERROR && this != REJECTED_LIMIT;
+		return this != SLOW_CONSUMER && this != INCOMPLETE_PACKET && this != RESET && this != ERROR
+				&& this != REJECTED_LIMIT;
 	}
 
 	/**
