@@ -11,14 +11,16 @@
 # @PacketHandler dispatch, 2-byte message id), pp100 and pipe100.
 #
 # Settings, as environment variables:
-#   SECTIONS ("messages held typed")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone
+#   SECTIONS ("messages held typed fanout")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone
 #   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
 #   ROUNDS (3)                     rounds of servercore then baseline for each message load
 #   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
 #   SETTLE_TRAFFIC (5s)            each warm-up load per server at start
 #   CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none)
 #   SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>)
-# Loopback only; every run is bounded in time; the whole script takes about seven minutes.
+#   FANOUT_RATE_SMALL (500), FANOUT_RATE_LARGE (10)   lines said per second in all, for the fan-out rows:
+#                                  100 clients in 10 rooms, and 1,000 clients in 1 room (servercore's chat only)
+# Loopback only; every run is bounded in time; the whole script takes about eight minutes.
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-io_uring}}"
@@ -41,7 +43,7 @@ SC_PORT="${SC_PORT:-17000}"
 BL_PORT="${BL_PORT:-17100}"
 LP_PORT="${LP_PORT:-17200}"
 TY_PORT="${TY_PORT:-17300}"
-SECTIONS=" ${SECTIONS:-messages held typed} "
+SECTIONS=" ${SECTIONS:-messages held typed fanout} "
 section() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
 cd "$(dirname "$0")/.."
@@ -309,8 +311,49 @@ if section typed; then
 	LP_PID=
 	TY_PID=
 fi
+if section fanout; then
+	# Fan-out: servercore's chat on line framing (no baseline has rooms). Every member of a room receives every
+	# line said there; the client measures send-to-receipt latency and checks loss, duplicates and order.
+	log "starting servercore with the chat handler"
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -jar "$JAR" --servercore.port="$SC_PORT" --server.port=0 \
+		--servercore.io.transport="$TRANSPORT" --servercore.handler=chat --servercore.framing=line \
+		> "$OUT/servercore-chat.log" 2>&1 &
+	SC_PID=$!
+	wait_for_line "$OUT/servercore-chat.log" "servercore started on" "$SC_PID" 120
+	FANOUTS=(
+		"fan100x10|--connections 100 --rooms 10 --rate ${FANOUT_RATE_SMALL:-500}"
+		"fan1000x1|--connections 1000 --rooms 1 --rate ${FANOUT_RATE_LARGE:-10}"
+	)
+	for entry in "${FANOUTS[@]}"; do
+		load=${entry%%|*}
+		read -r -a args <<< "${entry#*|}"
+		status=0
+		# shellcheck disable=SC2086
+		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --mode fanout --port "$SC_PORT" --transport "$CLIENT_TRANSPORT" \
+			"${args[@]}" --warmup "$WARMUP" --duration "$DURATION" > "$OUT/fanout-$load.txt" 2>&1 || status=$?
+		log "$(printf '%-9s %s  (exit %d)' "$load" "$(grep -E '^  (delivered|latency)' "$OUT/fanout-$load.txt" \
+			| sed 's/^ *//;s/  */ /g' | paste -sd ' ')" "$status")"
+	done
+	kill "$SC_PID" 2> /dev/null || true
+	wait "$SC_PID" 2> /dev/null || true
+fi
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
-java -cp "$CP" dev.servercore.bench.BenchReport "$OUT" | tee "$OUT/report.md"
+{
+	java -cp "$CP" dev.servercore.bench.BenchReport "$OUT"
+	echo
+	echo "Fan-out (servercore chat, line framing; delivery latency from send to each member's receipt):"
+	echo
+	echo '| load | delivered/s | p50 | p99 | lost / dup+reordered |'
+	echo '| --- | --- | --- | --- | --- |'
+	for load in fan100x10 fan1000x1; do
+		f="$OUT/fanout-$load.txt"
+		awk -v load="$load" '
+			/^  delivered/ { rate = $2 }
+			/^  latency/ { p50 = $3 " " $4; p99 = $6 " " $7 }
+			/^  checks/ { lost = $4; dup = $6 }
+			END { printf "| %s | %s | %s | %s | %s / %s |\n", load, rate, p50, p99, lost, dup }' "$f"
+	done
+} | tee "$OUT/report.md"
 log "results in $OUT"

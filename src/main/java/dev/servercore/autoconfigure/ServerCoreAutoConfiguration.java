@@ -122,6 +122,14 @@ public final class ServerCoreAutoConfiguration {
 			}
 			return PacketFraming.RAW;
 		}
+		if (properties.getFraming() == ServerCoreProperties.Framing.LINE) {
+			if (packet.getIdFieldBytes() != 0) {
+				throw new InvalidSettingException("servercore.packet.id-field-bytes", packet.getIdFieldBytes(),
+						"a message id follows the length field, and servercore.framing is line",
+						"Set servercore.framing=length-prefixed, or servercore.packet.id-field-bytes to 0.", null);
+			}
+			return PacketFraming.line(Math.toIntExact(packet.getMaxSize().toBytes()));
+		}
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
 		if (packet.getLengthFieldBytes() != 2 && packet.getLengthFieldBytes() != 4) {

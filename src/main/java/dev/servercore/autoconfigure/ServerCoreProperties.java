@@ -37,9 +37,16 @@ public class ServerCoreProperties implements Validator {
 
 	/**
 	 * How the byte stream is cut into packets: 'raw' hands reads over as they arrive; 'length-prefixed' reads
-	 * a length header (see servercore.packet.*) and hands over one whole packet per call.
+	 * a length header (see servercore.packet.*) and hands over one whole packet per call; 'line' hands over one
+	 * newline-delimited line per call (at most servercore.packet.max-size bytes) and adds the newline to sends.
 	 */
 	private Framing framing = Framing.RAW;
+
+	/**
+	 * The built-in session handler when the application declares none: 'echo' sends back what it receives;
+	 * 'chat' is a chat on rooms (/nick, /join, /leave, /rooms, /who, /quit), best with 'line' framing.
+	 */
+	private Handler handler = Handler.ECHO;
 
 	private final Io io = new Io();
 
@@ -54,6 +61,8 @@ public class ServerCoreProperties implements Validator {
 	private final Health health = new Health();
 
 	private final Memory memory = new Memory();
+
+	private final Rooms rooms = new Rooms();
 
 	public String getHost() {
 		return this.host;
@@ -85,6 +94,18 @@ public class ServerCoreProperties implements Validator {
 
 	public void setFraming(Framing framing) {
 		this.framing = framing;
+	}
+
+	public Handler getHandler() {
+		return this.handler;
+	}
+
+	public void setHandler(Handler handler) {
+		this.handler = handler;
+	}
+
+	public Rooms getRooms() {
+		return this.rooms;
 	}
 
 	public Io getIo() {
@@ -190,7 +211,23 @@ public class ServerCoreProperties implements Validator {
 		RAW,
 
 		/** A length header, then the payload; one handler call per whole packet. */
-		LENGTH_PREFIXED
+		LENGTH_PREFIXED,
+
+		/** Newline-delimited text; one handler call per line. */
+		LINE
+
+	}
+
+	/**
+	 * The built-in session handlers.
+	 */
+	public enum Handler {
+
+		/** Sends back what it receives. */
+		ECHO,
+
+		/** A chat on rooms. */
+		CHAT
 
 	}
 
@@ -645,6 +682,27 @@ public class ServerCoreProperties implements Validator {
 
 		public void setLoopDeadline(Duration loopDeadline) {
 			this.loopDeadline = loopDeadline;
+		}
+
+	}
+
+	/**
+	 * Rooms: serial job queues for game logic.
+	 */
+	public static class Rooms {
+
+		/**
+		 * Most jobs that may wait in one room's queue; a post past it is rejected (counted in
+		 * servercore.rooms.jobs.rejected) and the room's onOverload is called.
+		 */
+		private int queueCapacity = 10000;
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}

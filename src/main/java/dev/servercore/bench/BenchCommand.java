@@ -69,6 +69,11 @@ public final class BenchCommand {
 			err.println("Run with --help for the options.");
 			return USAGE_ERROR;
 		}
+		if (options.mode() == BenchMode.FANOUT) {
+			FanoutClient.Summary fanout = new FanoutClient(options, out).run();
+			fanout.print(out);
+			return fanout.exitStatus();
+		}
 		BenchSummary summary = new LoadClient(options, out).run();
 		summary.print(out);
 		try {

@@ -17,7 +17,14 @@ public enum BenchMode {
 	STREAM("stream"),
 
 	/** Open {@code --connections} sessions at {@code --rate} per second, echo one message on each, then hold them. */
-	CONNECT("connect");
+	CONNECT("connect"),
+
+	/**
+	 * {@code --connections} chat clients spread over {@code --rooms} rooms of servercore's chat handler
+	 * ({@code servercore.handler=chat}, line framing), saying {@code --rate} lines per second in all; measures
+	 * delivery latency to every member and checks nothing is lost, duplicated or reordered per sender.
+	 */
+	FANOUT("fanout");
 
 	private final String displayName;
 
@@ -50,7 +57,7 @@ public enum BenchMode {
 			return CONNECT;
 		}
 		throw new IllegalArgumentException(
-				"--mode must be ping-pong, pipelined, stream or connect, was: " + name);
+				"--mode must be ping-pong, pipelined, stream, connect or fanout, was: " + name);
 	}
 
 }

@@ -85,6 +85,8 @@ public final class BenchOptions {
 
 	int maxPendingConnects = DEFAULT_MAX_PENDING_CONNECTS;
 
+	int rooms = 1;
+
 	Path json;
 
 	Path hgrm;
@@ -167,6 +169,8 @@ public final class BenchOptions {
 				case "--hgrm" -> options.hgrm = Path.of((value != null) ? value : next(args, ++i, name));
 				case "--server-pid" -> options.serverPid = parseInt(name,
 						(value != null) ? value : next(args, ++i, name), 1, Integer.MAX_VALUE);
+				case "--rooms" -> options.rooms = parseInt(name, (value != null) ? value : next(args, ++i, name), 1,
+						1_000_000);
 				case "--no-progress" -> options.progress = false;
 				default -> throw new IllegalArgumentException("Unknown option: " + arg + " (see --help)");
 			}
@@ -214,6 +218,9 @@ public final class BenchOptions {
 		}
 		if (this.connectTimeout.isZero() || this.connectTimeout.isNegative()) {
 			throw new IllegalArgumentException("--connect-timeout must be positive, was: " + this.connectTimeout);
+		}
+		if (this.mode == BenchMode.FANOUT && this.rooms > this.connections) {
+			throw new IllegalArgumentException("--rooms " + this.rooms + " is more than --connections " + this.connections);
 		}
 		if (this.mode == BenchMode.STREAM && this.rate > 0) {
 			throw new IllegalArgumentException("--rate does not apply to stream mode");
@@ -313,6 +320,14 @@ public final class BenchOptions {
 		return this.maxPendingConnects;
 	}
 
+	/**
+	 * Returns the number of chat rooms the connections are spread over in fanout mode.
+	 * @return the room count
+	 */
+	public int rooms() {
+		return this.rooms;
+	}
+
 	public Path json() {
 		return this.json;
 	}
@@ -342,7 +357,7 @@ public final class BenchOptions {
 
 				  --host HOST                 server address (default 127.0.0.1)
 				  --port PORT                 server port (default 7000)
-				  --mode MODE                 ping-pong | pipelined | stream | connect (default ping-pong)
+				  --mode MODE                 ping-pong | pipelined | stream | connect | fanout (default ping-pong)
 				  --connections N, -c N       connections, or sessions to hold in connect mode (default 1)
 				  --size BYTES                payload per message or stream chunk, e.g. 64, 16KiB (default 64)
 				  --pipeline N                messages in flight per connection; implies pipelined (default 16)
@@ -360,6 +375,9 @@ public final class BenchOptions {
 				  --protobuf-bytes-field      wrap each payload as field 1 (bytes) of a protobuf message, so that a
 				                              typed server can decode it (the example protocol's Echo, id 100)
 				  --window BYTES              stream mode: bytes in flight per connection (default 512KiB)
+				  --rooms M                   fanout mode: chat rooms the connections are spread over (default 1);
+				                              the server runs servercore.handler=chat with servercore.framing=line,
+				                              --rate is lines said per second in all (default: one per connection)
 				  --bind A,B,...              source addresses, used in turn, e.g. 127.0.0.2,127.0.0.3
 				  --threads N                 client event-loop threads (default 1)
 				  --transport T               client transport: auto | io_uring | epoll | nio (default auto)

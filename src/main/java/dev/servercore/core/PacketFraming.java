@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.LineBasedFrameDecoder;
 
 /**
  * How the byte stream is cut into packets: {@link #RAW} hands reads over as they arrive, or a game-server
@@ -65,7 +66,10 @@ public final class PacketFraming {
 
 	private final int maxSize;
 
-	private final LengthFieldPrepender encoder;
+	private final ChannelHandler encoder;
+
+	// Newline-delimited text instead of a length header.
+	private final boolean lines;
 
 	private PacketFraming(int lengthFieldBytes, int idFieldBytes, ByteOrder byteOrder, boolean lengthIncludesHeader,
 			int maxSize) {
@@ -77,6 +81,32 @@ public final class PacketFraming {
 		// What is written is the id and the payload: the length leaves the id out unless it counts the header.
 		this.encoder = (lengthFieldBytes > 0) ? new LengthFieldPrepender(byteOrder, lengthFieldBytes,
 				lengthIncludesHeader ? 0 : -idFieldBytes, lengthIncludesHeader) : null;
+		this.lines = false;
+	}
+
+	private PacketFraming(int maxLineLength) {
+		this.lengthFieldBytes = 0;
+		this.idFieldBytes = 0;
+		this.byteOrder = ByteOrder.BIG_ENDIAN;
+		this.lengthIncludesHeader = false;
+		this.maxSize = maxLineLength;
+		this.encoder = LineFraming.ENCODER;
+		this.lines = true;
+	}
+
+	/**
+	 * Newline-delimited text, so that a person can talk to the server with {@code nc}: each line, without its
+	 * {@code \n} or {@code \r\n}, is one packet; each send is one line, its {@code \n} added here. A line
+	 * longer than {@code maxLineLength} bytes closes the session with {@link CloseReason#FRAME_TOO_LARGE} as
+	 * soon as that many bytes arrived without a newline (Netty's {@link LineBasedFrameDecoder}).
+	 * @param maxLineLength the longest line accepted, in bytes, without its newline
+	 * @return the framing
+	 */
+	public static PacketFraming line(int maxLineLength) {
+		if (maxLineLength <= 0) {
+			throw new IllegalArgumentException("maxLineLength must be positive, was: " + maxLineLength);
+		}
+		return new PacketFraming(maxLineLength);
 	}
 
 	/**
@@ -153,7 +183,15 @@ public final class PacketFraming {
 	 * @return {@code true} for raw framing
 	 */
 	public boolean isRaw() {
-		return this.lengthFieldBytes == 0;
+		return this.lengthFieldBytes == 0 && !this.lines;
+	}
+
+	/**
+	 * Returns whether packets are newline-delimited lines.
+	 * @return {@code true} for line framing
+	 */
+	public boolean isLine() {
+		return this.lines;
 	}
 
 	/**
@@ -217,7 +255,7 @@ public final class PacketFraming {
 	}
 
 	/**
-	 * Returns the largest payload accepted and sent.
+	 * Returns the largest payload accepted and sent (accepted only, for line framing: the longest line).
 	 * @return the maximum payload size in bytes, 0 for raw framing (no packets)
 	 */
 	public int maxSize() {
@@ -241,7 +279,7 @@ public final class PacketFraming {
 	}
 
 	ChannelHandler newDecoder() {
-		return new PacketDecoder(this);
+		return this.lines ? new LineBasedFrameDecoder(this.maxSize, true, true) : new PacketDecoder(this);
 	}
 
 	ChannelHandler encoder() {
@@ -258,6 +296,9 @@ public final class PacketFraming {
 
 	@Override
 	public String toString() {
+		if (this.lines) {
+			return "line(max " + this.maxSize + ")";
+		}
 		return isRaw() ? "raw" : "length-prefixed(" + this.lengthFieldBytes + " bytes, " + this.byteOrder
 				+ ((this.idFieldBytes > 0) ? ", id " + this.idFieldBytes + " bytes" : "")
 				+ ((this.lengthIncludesHeader) ? ", includes header" : "") + ", max " + this.maxSize + ")";

@@ -225,7 +225,7 @@ public final class ServerCore {
 	 * on the session's loop); the sessions get up to {@code timeout} to end; the ones still open are closed
 	 * with {@link CloseReason#SERVER_SHUTDOWN}, which first flushes what was sent to them. Everything a
 	 * session received before the drain is therefore answered before it closes. Logs one line with the
-	 * drain's length.
+	 * drain's length. Session listeners (rooms) are told first ({@link SessionListener#onDrain()}).
 	 *
 	 * <p>Blocks the calling thread for up to {@code timeout} plus the lifecycle timeout: never call it on an
 	 * event loop. The event loops keep running: {@link #start()} can bind again, {@link #stop()} stops them.
@@ -244,6 +244,8 @@ public final class ServerCore {
 		// a drain without one still waits for the listener, within the lifecycle timeout.
 		boolean shorter = !timeout.isZero() && timeout.compareTo(this.lifecycleTimeout) < 0;
 		stopAccepting(shorter ? timeout : this.lifecycleTimeout);
+		// Listeners (rooms) first, while every member is still connected.
+		awaitAll(List.of(this.registry.drainStarted()), this.lifecycleTimeout.toNanos());
 		Set<Long> told = new HashSet<>();
 		// Each pass tells the sessions not yet told (one accepted just before the listener closed may register
 		// late) and waits for the open ones to end, until none is left or the time is up.
@@ -382,7 +384,7 @@ public final class ServerCore {
 		}
 	}
 
-	private static boolean awaitAll(List<CompletableFuture<CloseReason>> futures, long nanos) {
+	private static boolean awaitAll(List<? extends CompletableFuture<?>> futures, long nanos) {
 		try {
 			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(nanos, TimeUnit.NANOSECONDS);
 			return true;

@@ -87,6 +87,8 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
+	private final SessionAttributes attributes = new SessionAttributes();
+
 	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
 	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
 
@@ -256,6 +258,15 @@ public final class Session {
 	}
 
 	/**
+	 * Returns the session's typed attributes: per-player state for game logic, readable from any thread,
+	 * cleared with the session.
+	 * @return the attributes
+	 */
+	public SessionAttributes attributes() {
+		return this.attributes;
+	}
+
+	/**
 	 * Returns the event loop this session runs on.
 	 * @return the session's loop
 	 */
@@ -275,7 +286,7 @@ public final class Session {
 	/**
 	 * Sends bytes to the peer, from any thread. Sends from one thread reach the peer in the order they
 	 * were made; flushes are coalesced. With length-prefixed framing, {@code data} is one packet payload and
-	 * its header is added here.
+	 * its header is added here; with line framing it is one line and its newline is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
 	 * is closed. If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
@@ -470,6 +481,7 @@ public final class Session {
 
 	void completeClose(CloseReason reason) {
 		this.closeFuture.complete(reason);
+		this.attributes.sessionClosed();
 	}
 
 	// Receive and send counters: called on the session's loop only.

@@ -21,7 +21,7 @@ import reactor.netty.NettyPipeline;
  *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
- * The idle handler is there when an idle timeout is set, the packet codec with length-prefixed framing. The
+ * The idle handler is there when an idle timeout is set, the packet codec with length-prefixed or line framing. The
  * send queue, payload marker and packet assembly count what each session holds for the {@link MemoryBudget}.
  */
 public final class SessionPipeline implements ChannelPipelineConfigurer {
@@ -120,7 +120,8 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
-				this.settings.closeFlushTimeout().toMillis(), framing.maxSize() + framing.idFieldBytes(), this.budget);
+				this.settings.closeFlushTimeout().toMillis(),
+				framing.isLine() ? 0 : framing.maxSize() + framing.idFieldBytes(), this.budget);
 		// A failed allocation closes this session instead of ending its event loop.
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();

@@ -120,6 +120,18 @@ public final class SessionRegistry {
 		this.listeners.remove(listener);
 	}
 
+	/**
+	 * Tells the listeners that the server drains.
+	 * @return a future completed once every listener is ready
+	 */
+	CompletableFuture<Void> drainStarted() {
+		List<CompletableFuture<?>> ready = new ArrayList<>();
+		for (SessionListener listener : this.listeners) {
+			ready.add(listener.onDrain().toCompletableFuture());
+		}
+		return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
+	}
+
 	long nextId() {
 		return this.ids.incrementAndGet();
 	}

@@ -5,6 +5,7 @@ import dev.servercore.core.LoopProbe;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.SessionSettings;
+import dev.servercore.core.room.RoomRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +34,8 @@ class ServerCorePropertiesDefaultsTests {
 		assertThat(properties.getLimits().getMaxSessions()).isEqualTo(core.maxSessions());
 		assertThat(properties.getLimits().getMaxSessionsPerAddress()).isEqualTo(core.maxSessionsPerAddress());
 		assertThat(ServerCoreAutoConfiguration.packetFraming(properties)).isSameAs(PacketFraming.RAW);
+		assertThat(properties.getRooms().getQueueCapacity()).isEqualTo(RoomRegistry.DEFAULT_QUEUE_CAPACITY);
+		assertThat(properties.getHandler()).isEqualTo(ServerCoreProperties.Handler.ECHO);
 	}
 
 }
