@@ -1,6 +1,7 @@
 package dev.servercore.app;
 
 import dev.servercore.bench.BenchCommand;
+import dev.servercore.bench.attack.AttackCommand;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -8,7 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * Starts servercore: the TCP server on {@code servercore.port} (7000) and Actuator on {@code server.port}
  * (8081). With {@code bench} as the first argument it runs the load client instead, without Spring:
- * {@code java -jar servercore.jar bench --help}.
+ * {@code java -jar servercore.jar bench --help}; with {@code attack}, the reliability suite's hostile clients.
  */
 @SpringBootApplication
 public class ServerCoreApplication {
@@ -16,6 +17,9 @@ public class ServerCoreApplication {
 	public static void main(String[] args) {
 		if (BenchCommand.isRequested(args)) {
 			System.exit(BenchCommand.main(args));
+		}
+		if (AttackCommand.isRequested(args)) {
+			System.exit(AttackCommand.main(args));
 		}
 		SpringApplication.run(ServerCoreApplication.class, args);
 	}
