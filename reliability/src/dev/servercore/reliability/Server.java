@@ -85,7 +85,7 @@ final class Server {
 		Path log = suite.out.resolve(name + ".log");
 		Process process = Proc.java(jvm, args, log);
 		Server server = new Server(name, port, management, log, process, framing);
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+		long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
 		while (!Proc.read(log).contains("servercore started on") || server.healthStatus() != 200) {
 			if (!process.isAlive() || System.nanoTime() > deadline) {
 				Proc.kill(process);

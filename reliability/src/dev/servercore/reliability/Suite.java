@@ -117,7 +117,9 @@ public final class Suite {
 				done = List.of(broken);
 			}
 			long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+			String load = Proc.read(Path.of("/proc/loadavg")).split(" ")[0];
 			for (Result result : done) {
+				result.figure("machine load average (1 min, " + Runtime.getRuntime().availableProcessors() + " CPUs)", load);
 				result.seconds = seconds / done.size();
 				print(result);
 				results.add(result);
