@@ -41,8 +41,9 @@ final class Clients {
 			long mismatches = (long) Double.parseDouble(summary.get("mismatches"));
 			long errors = (long) Double.parseDouble(summary.get("errors"));
 			double maxMs = Double.parseDouble(summary.get("latency_max_us").replace("null", "-1")) / 1000;
-			result.figure("control: echoes / errors / mismatches / max round trip",
-					String.format("%,d / %d / %d / %.1f ms", messages, errors, mismatches, maxMs));
+			double p99Ms = Double.parseDouble(summary.get("latency_p99_us").replace("null", "-1")) / 1000;
+			result.figure("control: echoes / errors / mismatches / round trip p99, max",
+					String.format("%,d / %d / %d / %.1f ms, %.1f ms", messages, errors, mismatches, p99Ms, maxMs));
 			result.check(messages > 0, "control client: no echo completed");
 			result.check(errors == 0, "control client: " + errors + " connection errors");
 			result.check(mismatches == 0, "control client: " + mismatches + " lost or changed bytes");

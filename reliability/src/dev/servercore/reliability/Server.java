@@ -51,7 +51,8 @@ final class Server {
 	 * Starts a server and waits until its health answers.
 	 * @param suite the suite (jar, output folder, settings)
 	 * @param name the log file's name
-	 * @param settings {@code servercore.*} and other Spring settings, as {@code key=value}
+	 * @param settings {@code servercore.*} and other Spring settings, as {@code key=value}; JVM options start
+	 * with {@code -}
 	 * @param withThrowingHandler whether to add the suite's test handler
 	 */
 	static Server start(Suite suite, String name, List<String> settings, boolean withThrowingHandler) {
@@ -74,6 +75,10 @@ final class Server {
 		args.add("--servercore.io.transport=" + suite.transport);
 		String framing = "raw";
 		for (String setting : settings) {
+			if (setting.startsWith("-")) {
+				jvm.add(setting);
+				continue;
+			}
 			args.add("--" + setting);
 			if (setting.startsWith("servercore.framing=")) {
 				framing = setting.substring(setting.indexOf('=') + 1);

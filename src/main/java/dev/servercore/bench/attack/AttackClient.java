@@ -83,6 +83,11 @@ public final class AttackClient {
 
 	private final AtomicInteger live = new AtomicInteger();
 
+	// First-round connects completed (either way), and when the last of them did.
+	private final AtomicInteger settled = new AtomicInteger();
+
+	private volatile long allSettledNanos;
+
 	private final AtomicInteger open = new AtomicInteger();
 
 	private final Histogram closeAfterMillis = new Histogram(3);
@@ -180,7 +185,8 @@ public final class AttackClient {
 			loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
 			this.messageBuffer.release();
 		}
-		return summary(openAtEnd, (System.nanoTime() - start) / 1e9);
+		double openSeconds = (this.allSettledNanos != 0) ? (this.allSettledNanos - start) / 1e9 : -1;
+		return summary(openAtEnd, (System.nanoTime() - start) / 1e9, openSeconds);
 	}
 
 	private boolean acquire(Semaphore pending) {
@@ -209,6 +215,9 @@ public final class AttackClient {
 		future.addListener((ChannelFuture done) -> {
 			if (pending != null) {
 				pending.release();
+				if (this.settled.incrementAndGet() == this.options.connections) {
+					this.allSettledNanos = System.nanoTime();
+				}
 			}
 			if (!done.isSuccess()) {
 				this.connectFailures.incrementAndGet();
@@ -284,7 +293,7 @@ public final class AttackClient {
 		}
 	}
 
-	private AttackSummary summary(int openAtEnd, double seconds) {
+	private AttackSummary summary(int openAtEnd, double seconds, double openSeconds) {
 		long beforeDrain = 0;
 		if (this.options.drainMarker != null) {
 			long marker = readMarker();
@@ -316,6 +325,7 @@ public final class AttackClient {
 			.put("bytes_received", this.bytesReceived.get())
 			.put("close_after_p50_ms", (closes.getTotalCount() > 0) ? closes.getValueAtPercentile(50) : -1)
 			.put("close_after_max_ms", (closes.getTotalCount() > 0) ? closes.getMaxValue() : -1)
+			.put("open_s", Math.round(openSeconds * 1000) / 1000.0)
 			.put("seconds", Math.round(seconds * 10) / 10.0);
 	}
 
