@@ -24,11 +24,20 @@ for arg in "$@"; do
 	if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
 done
 
-if [ "$build" = 1 ] || [ ! -f target/servercore.jar ]; then
+# The runnable fat jar: servercore-exec.jar beside the plain library jar, or servercore.jar in older builds.
+fat_jar() {
+	for jar in target/servercore-exec.jar target/servercore.jar; do
+		if [ -f "$jar" ] && jar tf "$jar" | grep -q '^BOOT-INF/lib/'; then
+			echo "$jar"
+			return
+		fi
+	done
+}
+if [ "$build" = 1 ] || [ -z "$(fat_jar)" ]; then
 	echo "building the jar (tests skipped)"
 	./mvnw -B -q package -DskipTests
 fi
-JAR=target/servercore.jar
+JAR=$(fat_jar)
 WORK=target/reliability/build
 
 # The suite and its test handler compile against the jar's own classes and libraries.

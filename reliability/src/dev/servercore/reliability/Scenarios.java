@@ -53,12 +53,14 @@ final class Scenarios {
 						"-XX:+AlwaysPreTouch"), false);
 		try {
 			Server.Baseline base = warm(server);
-			long total = 90;
-			Clients.Control control = Clients.control(this.suite, server, "scale", total);
-			long start = System.nanoTime();
-			long end = start + 60_000_000_000L;
+			long hold = 100;
+			Clients.Control control = Clients.control(this.suite, server, "scale", hold + 20);
+			// Both clients end at this wall-clock time, so that their sessions close together.
+			long until = System.currentTimeMillis() + hold * 1000;
+			long end = System.nanoTime() + hold * 1_000_000_000L;
 			Clients.Attack a1 = Clients.attack(this.suite, server, "scale-attack-1", "--mode", "hold", "--size", "64",
-					"--connections", Integer.toString(first), "--bind", Clients.BIND, "--duration", "60s");
+					"--connections", Integer.toString(first), "--bind", Clients.BIND, "--duration", (hold + 30) + "s",
+					"--until", Long.toString(until));
 			long opened = waitForSessions(server, first + 2, 120);
 			Server.Baseline held = server.measure();
 			long sessions = server.scrape().sessions() - 2;
@@ -69,8 +71,8 @@ final class Scenarios {
 			// Second step: 10,000 more (another process, its own descriptors) against the server's descriptor limit.
 			long remaining = Math.max(5, (end - System.nanoTime()) / 1_000_000_000L);
 			Clients.Attack a2 = Clients.attack(this.suite, server, "scale-attack-2", "--mode", "hold", "--size", "64",
-					"--connections", Integer.toString(second), "--bind", Clients.BIND, "--duration", remaining + "s",
-					"--connect-timeout", "5s");
+					"--connections", Integer.toString(second), "--bind", Clients.BIND, "--duration", (hold + 30) + "s",
+					"--until", Long.toString(until), "--connect-timeout", "5s");
 			// The second client has started once the count moves past the first step; then it settles.
 			waitForSessions(server, first + 3, 60);
 			waitForStable(server, Math.max(5, Math.min(remaining - 15, 40)));
@@ -156,7 +158,7 @@ final class Scenarios {
 	// memory attack: never-reading senders, one burst then reconnecting (on the same server), -Xmx512m.
 	List<Result> memory() {
 		List<Result> results = new ArrayList<>();
-		long duration = secs(20, 8);
+		long duration = secs(15, 10);
 		for (int full : new int[] { 100, 500, 1000, 2000 }) {
 			int senders = n(full);
 			Server server = Server.start(this.suite, "memory-" + full, List.of(), false);

@@ -43,6 +43,9 @@ public final class AttackClient {
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
+	// Connect failures printed with their cause; the rest are only counted.
+	private static final int ERRORS_PRINTED = 3;
+
 	final AttackOptions options;
 
 	// The message every connection of a hold or poison run sends (shared, read only; released after the run).
@@ -142,10 +145,9 @@ public final class AttackClient {
 	 * @return what happened
 	 */
 	public AttackSummary run() {
-		long start = System.nanoTime();
-		this.endNanos = start + this.options.duration.toNanos();
 		EventLoops loops = EventLoops.create(this.options.transport, this.options.threads, THREAD_NAME_PREFIX);
 		int openAtEnd;
+		long start = System.nanoTime();
 		try {
 			this.bootstrap = new Bootstrap().group(loops.group())
 				.channel(loops.onChannelClass(SocketChannel.class, loops.group()))
@@ -153,6 +155,13 @@ public final class AttackClient {
 				.option(ChannelOption.AUTO_READ, this.options.mode != AttackMode.NO_READ)
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.options.connectTimeout.toMillis());
 			this.remote = new InetSocketAddress(this.options.host, this.options.port);
+			// The run's time counts from here: a slow start of the client's own loops does not shorten it.
+			start = System.nanoTime();
+			this.endNanos = start + this.options.duration.toNanos();
+			if (this.options.until > 0) {
+				long untilNanos = start + (this.options.until - System.currentTimeMillis()) * 1_000_000;
+				this.endNanos = (untilNanos - this.endNanos < 0) ? untilNanos : this.endNanos;
+			}
 			Semaphore pending = new Semaphore(this.options.maxPendingConnects);
 			int rounds = (this.options.mode == AttackMode.RESET) ? this.options.rounds : 1;
 			for (int round = 0; round < rounds && !timeUp(); round++) {
@@ -220,7 +229,9 @@ public final class AttackClient {
 				}
 			}
 			if (!done.isSuccess()) {
-				this.connectFailures.incrementAndGet();
+				if (this.connectFailures.incrementAndGet() <= ERRORS_PRINTED) {
+					System.out.println("attack: connect failed: " + done.cause());
+				}
 				this.live.decrementAndGet();
 				maybeReconnect(id, done);
 			}

@@ -63,6 +63,8 @@ public final class AttackOptions {
 
 	Duration lifetime = Duration.ZERO;
 
+	long until;
+
 	Long headerValue;
 
 	PacketFormat format = PacketFormat.RAW;
@@ -124,6 +126,7 @@ public final class AttackOptions {
 				case "--send" -> options.send = (int) size(name, value);
 				case "--interval" -> options.interval = duration(name, value);
 				case "--lifetime" -> options.lifetime = duration(name, value);
+				case "--until" -> options.until = number(name, value, 1, Long.MAX_VALUE);
 				case "--header-value" -> options.headerValue = number(name, value, Integer.MIN_VALUE, 0xFFFFFFFFL);
 				case "--framing" -> framing = value.toLowerCase(Locale.ROOT);
 				case "--length-field-bytes" -> lengthFieldBytes = (int) number(name, value, 2, 4);
@@ -176,6 +179,8 @@ public final class AttackOptions {
 				  --rate R                  connects per second (default 0: as fast as possible)
 				  --duration TIME           run time; the run ends earlier once every connection is closed
 				                            and none will reconnect (default 10s)
+				  --until EPOCH_MS          end the run at this wall-clock time at the latest (several
+				                            clients then close their connections together)
 				  --reconnect               open a new connection when the server closes one
 				  --size BYTES              message / chunk size (default 16KiB); hold: 0 sends nothing
 				  --announce BYTES          hold: payload length the header announces (default --size)
