@@ -192,6 +192,8 @@ final class Scenarios {
 							+ num(summary, "closed_by_server") + " / "
 							+ (after.closed("SLOW_CONSUMER") - before.closed("SLOW_CONSUMER")));
 					result.figure("bytes sent by the attackers", String.format("%,d", num(summary, "bytes_sent")));
+					result.check(num(summary, "connected") >= senders,
+							"the attack did not happen: " + num(summary, "connected") + " of " + senders + " connected");
 					control.finish(result);
 					Checks.afterScenario(this.suite, result, server, base);
 				}
@@ -225,6 +227,8 @@ final class Scenarios {
 			attackFigure(result, "attack client", summary);
 			result.figure("sessions / closed by server / still open at the end", num(summary, "connected") + " / "
 					+ num(summary, "closed_by_server") + " / " + num(summary, "open_at_end"));
+			result.check(num(summary, "connected") == sessions,
+					"the attack did not happen: " + num(summary, "connected") + " of " + sessions + " connected");
 			result.check(num(summary, "open_at_end") == 0, num(summary, "open_at_end")
 					+ " sessions still held an unfinished packet after " + duration + " s (assembly timeout 20 s)");
 			control.finish(result);
@@ -256,6 +260,8 @@ final class Scenarios {
 				long peer = after.closed("PEER_CLOSED") - before.closed("PEER_CLOSED");
 				long idle = after.closed("IDLE_TIMEOUT") - before.closed("IDLE_TIMEOUT");
 				result.figure("resets sent", num(summary, "resets_sent"));
+				result.check(num(summary, "resets_sent") == 4L * n(2000),
+						"only " + num(summary, "resets_sent") + " of " + 4 * n(2000) + " resets sent");
 				result.figure("server closes: RESET / PEER_CLOSED / IDLE_TIMEOUT", resets + " / " + peer + " / " + idle);
 				Checks.afterScenario(this.suite, result, server, base);
 			}
@@ -381,6 +387,8 @@ final class Scenarios {
 					"--connections", Integer.toString(n(100)), "--size", "512", "--interval", "20ms", "--reconnect",
 					"--duration", duration + "s").await(duration + 60);
 			Metrics after = server.scrape();
+			result.check(num(summary, "connected") >= n(100), "the attack did not happen: " + num(summary, "connected")
+					+ " connected");
 			result.figure("connections / closed by server / bytes sent", num(summary, "connected") + " / "
 					+ num(summary, "closed_by_server") + " / " + String.format("%,d", num(summary, "bytes_sent")));
 			result.figure("server closes: FRAME_TOO_LARGE / PROTOCOL_ERROR",
