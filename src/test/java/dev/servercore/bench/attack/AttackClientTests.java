@@ -165,7 +165,7 @@ class AttackClientTests {
 	@Test
 	void randomBytesUnderLengthPrefixedFramingGetClosedAndReconnect() {
 		try (CoreServer server = CoreServer.start(LENGTH_PREFIXED, new EchoHandler())) {
-			AttackSummary summary = attack(server, "--mode", "random", "--size", "512", "--interval", "5ms",
+			AttackSummary summary = attack(server, "--mode", "random", "--transport", "epoll", "--size", "512", "--interval", "5ms",
 					"--connections", "3", "--reconnect", "--duration", "1s");
 			assertThat(summary.get("closed_by_server")).isPositive();
 			assertThat(summary.get("connected")).isGreaterThan(3);
