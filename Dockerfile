@@ -17,8 +17,10 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline
 COPY src/ src/
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests
 # Split the jar by how often each part changes (dependencies, loader, snapshots, application): only the
-# application layer changes on a code change. The result is servercore.jar plus lib/, started with java -jar.
-RUN java -Djarmode=tools -jar target/servercore.jar extract --layers --destination extracted
+# application layer changes on a code change. The input is the runnable jar, servercore-exec.jar (the plain
+# servercore.jar beside it is the library that game projects depend on); the result is servercore-exec.jar plus
+# lib/, started with java -jar.
+RUN java -Djarmode=tools -jar target/servercore-exec.jar extract --layers --destination extracted
 
 # --- run: a JRE, no build tools, a fixed non-root user ---
 FROM eclipse-temurin:17-jre
@@ -35,4 +37,4 @@ USER 10001:10001
 EXPOSE 7000 8081
 # Nothing is written outside /tmp (Netty unpacks its native transport there), so the root filesystem can be
 # read-only. JVM options come from JAVA_TOOL_OPTIONS (the chart sets -XX:MaxRAMPercentage).
-ENTRYPOINT ["java", "-jar", "servercore.jar"]
+ENTRYPOINT ["java", "-jar", "servercore-exec.jar"]

@@ -66,7 +66,7 @@ log "building (tests skipped)"
 ./mvnw -B -q package -DskipTests
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
-JAR=target/servercore.jar
+JAR=target/servercore-exec.jar
 
 SC_PID=
 BL_PID=

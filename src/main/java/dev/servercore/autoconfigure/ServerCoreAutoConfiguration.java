@@ -12,6 +12,8 @@ import dev.servercore.core.SessionHandler;
 import dev.servercore.core.SessionPipeline;
 import dev.servercore.core.SessionRegistry;
 import dev.servercore.core.SessionSettings;
+import dev.servercore.core.Transport;
+import dev.servercore.diagnostics.InvalidSettingException;
 import io.netty.channel.WriteBufferWaterMark;
 import reactor.netty.tcp.TcpServer;
 
@@ -36,6 +38,17 @@ public final class ServerCoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventLoops servercoreLoopResources(ServerCoreProperties properties) {
 		ServerCoreProperties.Io io = properties.getIo();
+		try {
+			io.getTransport().resolve();
+		}
+		catch (IllegalStateException ex) {
+			throw new InvalidSettingException("servercore.io.transport", io.getTransport().displayName(),
+					io.getTransport().displayName() + " is not available on this machine ("
+							+ ((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage()) + ")",
+					"Set servercore.io.transport to auto (the best transport available here, with nio as the last"
+							+ " resort) or to " + Transport.NIO.displayName() + ".",
+					ex);
+		}
 		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
 	}
 
@@ -74,7 +87,7 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
 				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
-				limits.getMaxSessionsPerAddress());
+				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace());
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {
@@ -84,13 +97,29 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Packet packet = properties.getPacket();
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-		int maxSize = Math.toIntExact(packet.getMaxSize().toBytes());
+		if (packet.getLengthFieldBytes() != 2 && packet.getLengthFieldBytes() != 4) {
+			throw new InvalidSettingException("servercore.packet.length-field-bytes", packet.getLengthFieldBytes(),
+					"a packet's length field is 2 or 4 bytes", "Set servercore.packet.length-field-bytes to 2 or 4.",
+					null);
+		}
+		long largest = PacketFraming.largestMaxSize(packet.getLengthFieldBytes(), packet.isLengthIncludesHeader());
+		long maxSize = packet.getMaxSize().toBytes();
 		if (packet.getLengthFieldBytes() == 2 && packet.getMaxSize().equals(ServerCoreProperties.Packet.DEFAULT_MAX_SIZE)) {
 			// The 64 KiB default does not fit a 2-byte length: take the most that field can say.
-			maxSize = Math.min(maxSize, 0xFFFF - (packet.isLengthIncludesHeader() ? 2 : 0));
+			maxSize = Math.min(maxSize, largest);
+		}
+		if (maxSize < 1 || maxSize > largest) {
+			throw new InvalidSettingException("servercore.packet.max-size", packet.getMaxSize(),
+					"a packet's payload must be between 1 byte and " + largest + " bytes with a "
+							+ packet.getLengthFieldBytes() + "-byte length field"
+							+ (packet.isLengthIncludesHeader() ? " that includes the header" : ""),
+					"Set servercore.packet.max-size to at most " + largest + "B"
+							+ ((packet.getLengthFieldBytes() == 2) ? ", or servercore.packet.length-field-bytes to 4."
+									: "."),
+					null);
 		}
 		return PacketFraming.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(),
-				maxSize);
+				(int) maxSize);
 	}
 
 	@Bean

@@ -330,6 +330,21 @@ public class ServerCoreProperties {
 		 */
 		private Duration closeFlushTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * How long a session whose peer shut down its output (a half-close, or a close) stays writable for
+		 * answers still being prepared, for example on another thread, before it closes with PEER_CLOSED. 0
+		 * closes it as soon as what was sent is flushed.
+		 */
+		private Duration halfCloseGrace = Duration.ofSeconds(1);
+
+		public Duration getHalfCloseGrace() {
+			return this.halfCloseGrace;
+		}
+
+		public void setHalfCloseGrace(Duration halfCloseGrace) {
+			this.halfCloseGrace = halfCloseGrace;
+		}
+
 		public DataSize getQueueCap() {
 			return this.queueCap;
 		}

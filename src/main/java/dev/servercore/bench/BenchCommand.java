@@ -9,7 +9,7 @@ import java.util.Arrays;
  * returns the exit status. Starts no server and no Spring context.
  *
  * <pre>
- * java -jar target/servercore.jar bench --port 7000 --connections 100 --size 64 --duration 10s
+ * java -jar target/servercore-exec.jar bench --port 7000 --connections 100 --size 64 --duration 10s
  * </pre>
  */
 public final class BenchCommand {

@@ -320,7 +320,7 @@ public final class BenchOptions {
 	 */
 	public static String usage() {
 		return """
-				Usage: java -jar servercore.jar bench [options]
+				Usage: java -jar servercore-exec.jar bench [options]
 
 				Load client for servercore (or any echo server): opens connections, sends messages, checks every
 				echoed byte, and reports throughput and latency. It never starts the server.

@@ -43,11 +43,22 @@ public enum CloseReason {
 
 	/**
 	 * Returns whether a session closed for this reason first flushes what was sent before the close.
-	 * A slow consumer, a reset or an internal error close at once: their queue would never drain.
+	 * A slow consumer, a reset or an internal error close at once: their queue would never drain. A connection
+	 * refused by a limit has nothing to flush.
 	 * @return {@code true} to flush queued sends before closing
 	 */
 	public boolean flushesBeforeClose() {
-		return this != SLOW_CONSUMER && this != RESET && this != ERROR;
+		return this != SLOW_CONSUMER && this != RESET && this != ERROR && this != REJECTED_LIMIT;
+	}
+
+	/**
+	 * Returns whether an application may close a session with this reason. {@link #PEER_CLOSED},
+	 * {@link #RESET} and {@link #REJECTED_LIMIT} describe what the peer or the server's limits did, so only
+	 * the server gives them.
+	 * @return {@code true} if {@link Session#close(CloseReason)} accepts it
+	 */
+	public boolean isForApplications() {
+		return this != PEER_CLOSED && this != RESET && this != REJECTED_LIMIT;
 	}
 
 }

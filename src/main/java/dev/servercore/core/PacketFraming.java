@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 
@@ -72,13 +73,23 @@ public final class PacketFraming {
 			throw new IllegalArgumentException("lengthFieldBytes must be 2 or 4, was: " + lengthFieldBytes);
 		}
 		Objects.requireNonNull(byteOrder, "byteOrder");
-		// The payload must fit the length field, and the whole frame an int.
-		long largest = (lengthFieldBytes == 2) ? 0xFFFF - (lengthIncludesHeader ? 2 : 0) : Integer.MAX_VALUE - 4;
+		long largest = largestMaxSize(lengthFieldBytes, lengthIncludesHeader);
 		if (maxSize <= 0 || maxSize > largest) {
 			throw new IllegalArgumentException("maxSize must be between 1 and " + largest + " for a "
 					+ lengthFieldBytes + "-byte length field, was: " + maxSize);
 		}
 		return new PacketFraming(lengthFieldBytes, byteOrder, lengthIncludesHeader, maxSize);
+	}
+
+	/**
+	 * Returns the largest payload a length field can describe: the limit for {@code maxSize}.
+	 * @param lengthFieldBytes size of the length field: 2 or 4
+	 * @param lengthIncludesHeader whether the length counts the length field itself
+	 * @return the largest payload size in bytes
+	 */
+	public static long largestMaxSize(int lengthFieldBytes, boolean lengthIncludesHeader) {
+		// The payload must fit the length field, and the whole frame an int.
+		return (lengthFieldBytes == 2) ? 0xFFFF - (lengthIncludesHeader ? 2 : 0) : Integer.MAX_VALUE - 4;
 	}
 
 	/**
@@ -144,6 +155,26 @@ public final class PacketFraming {
 		PacketDecoder(PacketFraming framing) {
 			super(framing.byteOrder, framing.maxSize + framing.lengthFieldBytes, 0, framing.lengthFieldBytes,
 					framing.lengthIncludesHeader ? -framing.lengthFieldBytes : 0, framing.lengthFieldBytes, true);
+		}
+
+		// Set by the first framing error: the stream has lost its packet boundaries, so nothing after it is a
+		// packet. The rest is skipped while the session closes.
+		private boolean failed;
+
+		@Override
+		protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+			if (this.failed) {
+				in.skipBytes(in.readableBytes());
+				return null;
+			}
+			try {
+				return super.decode(ctx, in);
+			}
+			catch (Exception ex) {
+				this.failed = true;
+				in.skipBytes(in.readableBytes());
+				throw ex;
+			}
 		}
 
 		@Override

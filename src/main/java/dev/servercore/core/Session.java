@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -297,9 +299,22 @@ public final class Session {
 	 * made before the call are flushed first when the reason allows it
 	 * ({@link CloseReason#flushesBeforeClose()}), for at most the close flush timeout.
 	 * @param reason why the session is closed
+	 * @throws IllegalArgumentException for a reason only the server gives ({@link CloseReason#PEER_CLOSED},
+	 * {@link CloseReason#RESET}, {@link CloseReason#REJECTED_LIMIT})
 	 */
 	public void close(CloseReason reason) {
 		Objects.requireNonNull(reason, "reason");
+		if (!reason.isForApplications()) {
+			throw new IllegalArgumentException("Session " + this.id + ": " + reason
+					+ " is a close reason only the server gives; use CLOSED_BY_APPLICATION, KICKED or another");
+		}
+		closeByCore(reason);
+	}
+
+	/**
+	 * Closes the session with any reason, those only the core gives included; see {@link #close(CloseReason)}.
+	 */
+	void closeByCore(CloseReason reason) {
 		if (!CLOSE_REASON.compareAndSet(this, null, reason)) {
 			return;
 		}
@@ -310,11 +325,32 @@ public final class Session {
 			return;
 		}
 		// An empty write below the packet encoder completes once everything sent before it is written.
-		wire.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-		// A peer that never reads must not hold the session open.
+		wire.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) Session::lingerAfterFlush);
+		// A peer that never reads, or never closes its side, must not hold the session open.
 		ScheduledFuture<?> deadline = this.channel.eventLoop()
 			.schedule(() -> this.channel.close(), this.closeFlushTimeoutMillis, TimeUnit.MILLISECONDS);
 		this.channel.closeFuture().addListener((future) -> deadline.cancel(false));
+	}
+
+	/**
+	 * The lingering close, once everything sent before the close is in the kernel: shut down the output (FIN
+	 * after the last byte), then keep reading and discarding until the peer's end of stream closes the channel
+	 * ({@link SessionChannelHandler}) or the close flush deadline does. Closing at once with unread input
+	 * would make the kernel answer with a reset and drop what it still had to send.
+	 */
+	private static void lingerAfterFlush(ChannelFuture flushed) {
+		Channel channel = flushed.channel();
+		if (!flushed.isSuccess() || !(channel instanceof DuplexChannel duplex) || duplex.isInputShutdown()) {
+			channel.close();
+			return;
+		}
+		duplex.shutdownOutput().addListener((ChannelFutureListener) (shutdown) -> {
+			if (!shutdown.isSuccess()) {
+				channel.close();
+			}
+		});
+		// Reads during the linger are discarded at the wire (TransferCounter): the handler sees none.
+		channel.config().setAutoRead(true);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package dev.servercore.core;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,8 +40,17 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	// Set once the session passed the limits and entered the registry.
 	private boolean admitted;
 
+	// Set once the handler's onOpen was called: onClose comes only after it.
+	private boolean opened;
+
+	private final long halfCloseGraceMillis;
+
+	// Set when the peer shut down its output: it will send nothing more.
+	private boolean inputShutdown;
+
 	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
-			SessionLimits limits, boolean countPackets) {
+			SessionLimits limits, boolean countPackets, Duration halfCloseGrace) {
+		this.halfCloseGraceMillis = halfCloseGrace.toMillis();
 		this.session = session;
 		this.registry = registry;
 		this.handler = handler;
@@ -52,17 +63,19 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	public void channelActive(ChannelHandlerContext ctx) {
 		// Reactor Netty's bridge sets up the connection, then turns auto-read off; reads are ours.
 		ctx.fireChannelActive();
-		this.metrics.sessionOpened();
+		record(this.metrics::sessionOpened, "sessionOpened");
 		if (!this.limits.admit(this.session)) {
 			logger.debug("Session {} from {} rejected: session limit reached", this.session.id(),
 					this.session.remoteAddress());
-			this.metrics.connectionRejected();
-			this.session.close(CloseReason.REJECTED_LIMIT);
+			record(this.metrics::connectionRejected, "connectionRejected");
+			this.session.closeByCore(CloseReason.REJECTED_LIMIT);
 			return;
 		}
 		this.admitted = true;
+		// The registry isolates its listeners: a failing one cannot keep the session out or leave it half in.
 		this.registry.add(this.session);
 		logger.debug("Session {} opened from {}", this.session.id(), this.session.remoteAddress());
+		this.opened = true;
 		try {
 			this.handler.onOpen(this.session);
 		}
@@ -77,6 +90,11 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf data = (ByteBuf) msg;
+		if (!this.session.isOpen()) {
+			// A packet decoded in the same read as the close: its answer would be refused, so it is not handed over.
+			data.release();
+			return;
+		}
 		try {
 			if (this.countPackets) {
 				this.session.recordPacket();
@@ -95,12 +113,26 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 		if (event instanceof IdleStateEvent) {
-			this.session.close(CloseReason.IDLE_TIMEOUT);
+			// A peer that closed its side sends nothing by design: it is not idle, it is gone.
+			this.session.closeByCore(this.inputShutdown ? CloseReason.PEER_CLOSED : CloseReason.IDLE_TIMEOUT);
 			return;
 		}
 		if (event == ChannelInputShutdownEvent.INSTANCE) {
-			// The zero-byte completion: the peer will send no more. Answer what it sent, then close.
-			this.session.close(CloseReason.PEER_CLOSED);
+			if (!this.session.isOpen()) {
+				// The end of a lingering close: the peer has read everything and closed its side.
+				ctx.close();
+				return;
+			}
+			// The zero-byte completion: the peer will send no more. Answers may still be on their way from other
+			// threads: the session stays writable for the grace, then closes, flushing what was sent.
+			this.inputShutdown = true;
+			if (this.halfCloseGraceMillis == 0) {
+				this.session.closeByCore(CloseReason.PEER_CLOSED);
+			}
+			else {
+				ctx.executor().schedule(() -> this.session.closeByCore(CloseReason.PEER_CLOSED),
+						this.halfCloseGraceMillis, TimeUnit.MILLISECONDS);
+			}
 			return;
 		}
 		if (event == DrainEvent.INSTANCE) {
@@ -126,6 +158,10 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		CloseReason reason = reasonFor(cause);
+		if (reason == CloseReason.RESET && this.inputShutdown) {
+			// A write to a peer that had closed its side: that peer closed, it did not fail.
+			reason = CloseReason.PEER_CLOSED;
+		}
 		if (this.session.isOpen()) {
 			if (reason == CloseReason.ERROR) {
 				logger.warn("Session {} failed; closing the session", this.session.id(), cause);
@@ -134,27 +170,48 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				logger.debug("Session {} closing on {}: {}", this.session.id(), reason, cause.toString());
 			}
 		}
-		this.session.close(reason);
+		this.session.closeByCore(reason);
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
-		CloseReason reason = this.session.markClosed(CloseReason.PEER_CLOSED);
-		this.metrics.sessionClosed(reason);
-		if (this.admitted) {
-			this.limits.release(this.session);
-			this.registry.remove(this.session, reason);
-			logger.debug("Session {} closed: {}", this.session.id(), reason);
-			try {
-				this.handler.onClose(this.session, reason);
-			}
-			catch (Throwable ex) {
-				logger.warn("Session {} handler failed in onClose", this.session.id(), ex);
+		CloseReason reason = this.session.markClosed(reasonWhenNoneGiven(ctx));
+		// Whatever an observer does, the slot is released, the session leaves the registry, the close future
+		// completes and the event goes on.
+		try {
+			record(() -> this.metrics.sessionClosed(reason), "sessionClosed");
+			if (this.admitted) {
+				this.limits.release(this.session);
+				this.registry.remove(this.session, reason);
+				logger.debug("Session {} closed: {}", this.session.id(), reason);
+				if (this.opened) {
+					try {
+						this.handler.onClose(this.session, reason);
+					}
+					catch (Throwable ex) {
+						logger.warn("Session {} handler failed in onClose", this.session.id(), ex);
+					}
+				}
 			}
 		}
-		this.session.completeClose(reason);
-		ctx.fireChannelInactive();
+		finally {
+			this.session.completeClose(reason);
+			ctx.fireChannelInactive();
+		}
+	}
+
+	// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
+	private CloseReason reasonWhenNoneGiven(ChannelHandlerContext ctx) {
+		return CloseReason.PEER_CLOSED;
+	}
+
+	private void record(Runnable metric, String name) {
+		try {
+			metric.run();
+		}
+		catch (Throwable ex) {
+			logger.warn("Session {}: ServerMetrics.{} failed", this.session.id(), name, ex);
+		}
 	}
 
 	static CloseReason reasonFor(Throwable cause) {

@@ -89,7 +89,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		}
 		pipeline.addBefore(bridge, FLUSH, new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true));
 		pipeline.addBefore(bridge, SESSION, new SessionChannelHandler(session, this.registry, this.handler,
-				this.metrics, this.limits, !framing.isRaw()));
+				this.metrics, this.limits, !framing.isRaw(), this.settings.halfCloseGrace()));
 	}
 
 }

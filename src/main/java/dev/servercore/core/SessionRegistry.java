@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session manager: every open session, and nothing else.
@@ -22,6 +24,8 @@ import io.netty.buffer.ByteBuf;
  * {@code DefaultChannelGroup}.
  */
 public final class SessionRegistry {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionRegistry.class);
 
 	private final ConcurrentMap<Long, Session> sessions = new ConcurrentHashMap<>();
 
@@ -113,17 +117,30 @@ public final class SessionRegistry {
 		return this.ids.incrementAndGet();
 	}
 
+	// Each listener is isolated: one that throws is logged and skips neither the others nor the registry's own
+	// bookkeeping.
+
 	void add(Session session) {
 		this.sessions.put(session.id(), session);
 		for (SessionListener listener : this.listeners) {
-			listener.onOpen(session);
+			try {
+				listener.onOpen(session);
+			}
+			catch (Throwable ex) {
+				logger.warn("Session {}: listener {} failed in onOpen", session.id(), listener, ex);
+			}
 		}
 	}
 
 	void remove(Session session, CloseReason reason) {
 		if (this.sessions.remove(session.id(), session)) {
 			for (SessionListener listener : this.listeners) {
-				listener.onClose(session, reason);
+				try {
+					listener.onClose(session, reason);
+				}
+				catch (Throwable ex) {
+					logger.warn("Session {}: listener {} failed in onClose", session.id(), listener, ex);
+				}
 			}
 		}
 	}

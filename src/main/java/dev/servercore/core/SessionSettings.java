@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param idleTimeout nothing received for this long closes the session; zero turns it off
  * @param maxSessions the most open sessions; 0 for no limit
  * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
+ * @param halfCloseGrace how long a session whose peer shut down its output stays writable for answers still
+ * being prepared (for example on another thread) before it closes with {@link CloseReason#PEER_CLOSED}; zero
+ * closes it as soon as what was sent is flushed
  */
 public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout,
-		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress) {
+		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress, Duration halfCloseGrace) {
 
 	/** Default send-queue cap: 1 MiB. */
 	public static final long DEFAULT_SEND_QUEUE_CAP = 1024 * 1024;
@@ -26,24 +29,43 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	/** Default idle timeout: 60 seconds. */
 	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+	/** Default half-close grace: 1 second. */
+	public static final Duration DEFAULT_HALF_CLOSE_GRACE = Duration.ofSeconds(1);
+
 	/** Default session limit: 10,000. */
 	public static final int DEFAULT_MAX_SESSIONS = 10_000;
 
 	/** The defaults: raw framing, 1 MiB send-queue cap, 60 s idle timeout, 10,000 sessions. */
 	public static final SessionSettings DEFAULTS = new SessionSettings(PacketFraming.RAW, DEFAULT_SEND_QUEUE_CAP,
-			DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS, 0);
+			DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS, 0, DEFAULT_HALF_CLOSE_GRACE);
 
 	public SessionSettings {
 		Objects.requireNonNull(framing, "framing");
 		Objects.requireNonNull(closeFlushTimeout, "closeFlushTimeout");
 		Objects.requireNonNull(idleTimeout, "idleTimeout");
+		Objects.requireNonNull(halfCloseGrace, "halfCloseGrace");
 		requireNotNegative(sendQueueCap, "sendQueueCap");
 		requireNotNegative(maxSessions, "maxSessions");
 		requireNotNegative(maxSessionsPerAddress, "maxSessionsPerAddress");
-		if (closeFlushTimeout.isNegative() || idleTimeout.isNegative()) {
+		if (closeFlushTimeout.isNegative() || idleTimeout.isNegative() || halfCloseGrace.isNegative()) {
 			throw new IllegalArgumentException("Timeouts must not be negative, were: closeFlushTimeout="
-					+ closeFlushTimeout + ", idleTimeout=" + idleTimeout);
+					+ closeFlushTimeout + ", idleTimeout=" + idleTimeout + ", halfCloseGrace=" + halfCloseGrace);
 		}
+	}
+
+	/**
+	 * Settings with the default half-close grace.
+	 * @param framing how the byte stream is cut into packets
+	 * @param sendQueueCap bytes that may wait to be sent to one session, 0 for no cap
+	 * @param closeFlushTimeout how long a closing session may flush
+	 * @param idleTimeout nothing received for this long closes the session; zero turns it off
+	 * @param maxSessions the most open sessions; 0 for no limit
+	 * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
+	 */
+	public SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout, Duration idleTimeout,
+			int maxSessions, int maxSessionsPerAddress) {
+		this(framing, sendQueueCap, closeFlushTimeout, idleTimeout, maxSessions, maxSessionsPerAddress,
+				DEFAULT_HALF_CLOSE_GRACE);
 	}
 
 	/**
@@ -53,7 +75,7 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	 */
 	public SessionSettings withFraming(PacketFraming framing) {
 		return new SessionSettings(framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				this.maxSessions, this.maxSessionsPerAddress);
+				this.maxSessions, this.maxSessionsPerAddress, this.halfCloseGrace);
 	}
 
 	/**
@@ -64,7 +86,7 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	 */
 	public SessionSettings withLimits(int maxSessions, int maxSessionsPerAddress) {
 		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				maxSessions, maxSessionsPerAddress);
+				maxSessions, maxSessionsPerAddress, this.halfCloseGrace);
 	}
 
 	private static void requireNotNegative(long value, String name) {

@@ -36,6 +36,11 @@ final class TransferCounter extends ChannelDuplexHandler {
 			this.session.recordRead(bytes);
 			this.metrics.bytesRead(bytes);
 			this.received = true;
+			if (!this.session.isOpen()) {
+				// A closing session reads only to find the peer's end of stream: nothing goes up the pipeline.
+				((ByteBuf) msg).release();
+				return;
+			}
 		}
 		ctx.fireChannelRead(msg);
 	}

@@ -12,6 +12,7 @@ import dev.servercore.core.CloseReason;
 import dev.servercore.core.Session;
 import dev.servercore.core.SessionRegistry;
 import dev.servercore.support.ActuatorClient;
+import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * The Prometheus scrape after known traffic: exact byte counts, close reasons, the loop lag of every loop,
  * a description on every meter, and a series count that does not grow with the number of clients.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "servercore.port=0", "servercore.io.workers=2", "servercore.io.probe-interval=50ms" })
 class PrometheusScrapeTests {

@@ -2,6 +2,7 @@ package dev.servercore.actuate;
 
 import dev.servercore.app.ServerCoreApplication;
 import dev.servercore.support.ActuatorClient;
+import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With the shipped configuration the {@code sessions} endpoint is neither exposed nor created, even with a
  * session open. (Same configuration as {@code ServerCoreApplicationTests}: the context is shared.)
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "servercore.port=0")
 class SessionsEndpointNotExposedTests {

@@ -11,6 +11,7 @@ import dev.servercore.core.Session;
 import dev.servercore.core.SessionListener;
 import dev.servercore.core.SessionRegistry;
 import dev.servercore.support.ActuatorClient;
+import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link SessionsEndpoint} over HTTP, exposed, against real clients: list with paging, get, kick,
  * 404 for an unknown id, 400 for a bad page.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "servercore.port=0", "management.endpoints.web.exposure.include=health,sessions" })
 class SessionsEndpointTests {

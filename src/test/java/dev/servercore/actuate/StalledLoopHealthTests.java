@@ -24,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,6 +98,7 @@ class StalledLoopHealthTests {
 	static class BlockingHandlerConfiguration {
 
 		@Bean
+		@Primary // wins over any handler the application declares
 		BlockingHandler blockingHandler() {
 			return new BlockingHandler();
 		}

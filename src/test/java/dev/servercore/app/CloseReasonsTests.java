@@ -30,6 +30,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,6 +89,8 @@ class CloseReasonsTests {
 		await().atMost(WAIT).until(() -> this.wellBehaved.echoes.get() > before + 3);
 		this.wellBehaved.stop();
 		assertThat(this.wellBehaved.failure.get()).as("well-behaved client failure").isNull();
+		// Its session closes (PEER_CLOSED) after the half-close grace: before the next test counts closes.
+		await().atMost(WAIT).until(() -> this.registry.size() == 0);
 		this.registry.removeListener(this.recorder);
 	}
 
@@ -239,6 +242,7 @@ class CloseReasonsTests {
 
 		/** Echoes, except "throw" (the handler fails) and "close" (the application closes the session). */
 		@Bean
+		@Primary // wins over any handler the application declares
 		SessionHandler testHandler() {
 			return (session, data) -> {
 				String text = data.toString(StandardCharsets.UTF_8);

@@ -34,6 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -158,6 +159,7 @@ class GracefulDrainTests {
 	static class DrainObserverConfiguration {
 
 		@Bean
+		@Primary // wins over any handler the application declares
 		DrainObserver drainObserver() {
 			return new DrainObserver();
 		}

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.servercore.actuate.ServerCoreMeters;
 import dev.servercore.core.SessionRegistry;
+import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * With a limit of 20 sessions, 30 connection attempts give 20 sessions and 10 rejections; the 20 keep working.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "servercore.port=0", "servercore.limits.max-sessions=20" })
 class MaxSessionsTests {

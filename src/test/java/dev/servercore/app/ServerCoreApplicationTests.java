@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.servercore.core.Session;
 import dev.servercore.core.SessionRegistry;
+import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,6 +35,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole service, with its defaults, on ephemeral ports: echo, the registry, post, broadcast, Actuator.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "servercore.port=0")
 class ServerCoreApplicationTests {
 

@@ -29,6 +29,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,6 +122,7 @@ class SlowConsumerTests {
 
 		/** Pushes 16 KiB chunks without pause to a client that says "push"; echoes anything else. */
 		@Bean
+		@Primary // wins over any handler the application declares
 		SessionHandler pushingHandler() {
 			return (session, data) -> {
 				if (data.toString(StandardCharsets.UTF_8).startsWith("push")) {

@@ -28,6 +28,7 @@ class ServerCorePropertiesDefaultsTests {
 		assertThat(properties.getPacket().getMaxSize().toBytes()).isEqualTo(PacketFraming.DEFAULT_MAX_SIZE);
 		assertThat(properties.getSend().getQueueCap().toBytes()).isEqualTo(core.sendQueueCap());
 		assertThat(properties.getSend().getCloseFlushTimeout()).isEqualTo(core.closeFlushTimeout());
+		assertThat(properties.getSend().getHalfCloseGrace()).isEqualTo(core.halfCloseGrace());
 		assertThat(properties.getLimits().getIdleTimeout()).isEqualTo(core.idleTimeout());
 		assertThat(properties.getLimits().getMaxSessions()).isEqualTo(core.maxSessions());
 		assertThat(properties.getLimits().getMaxSessionsPerAddress()).isEqualTo(core.maxSessionsPerAddress());

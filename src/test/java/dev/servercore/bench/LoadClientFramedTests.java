@@ -2,12 +2,14 @@ package dev.servercore.bench;
 
 import dev.servercore.actuate.ServerCoreMeters;
 import dev.servercore.app.ServerCoreApplication;
+import dev.servercore.support.EchoHandlerConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The load client's length-prefixed packets against a servercore with the same, non-default header: every
  * message is one packet on the server and comes back intact.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "servercore.port=0", "servercore.framing=length-prefixed",
 				"servercore.packet.length-field-bytes=2", "servercore.packet.byte-order=little-endian",

@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import dev.servercore.app.ServerCoreApplication;
 import dev.servercore.core.SessionRegistry;
+import dev.servercore.support.EchoHandlerConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * The load client, briefly, in each mode against a running servercore with its defaults: messages complete,
  * every echoed byte matches and no connection fails.
  */
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "servercore.port=0")
 class LoadClientTests {

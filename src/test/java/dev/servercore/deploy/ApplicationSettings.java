@@ -3,19 +3,20 @@ package dev.servercore.deploy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import dev.servercore.autoconfigure.ServerCoreDefaults;
 import dev.servercore.autoconfigure.ServerCoreProperties;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.ResourcePropertySource;
 
 /**
- * The settings the application ships with: its own {@code application.yaml} bound the way Spring Boot binds it,
- * with {@link ServerCoreProperties}' defaults for anything the file leaves out. The chart is checked against
+ * The settings the application ships with: its own properties over the library's defaults
+ * ({@link ServerCoreDefaults}) bound the way Spring Boot binds them, with {@link ServerCoreProperties}' defaults
+ * for anything both leave out. The chart is checked against
  * these, so a port is written down in one place only.
  */
 final class ApplicationSettings {
@@ -27,18 +28,17 @@ final class ApplicationSettings {
 	}
 
 	/**
-	 * Loads {@code application.yaml} from the classpath (the one packed into the jar).
+	 * Loads the application's properties and the library's defaults from the classpath (as packed into the jar).
 	 * @return the settings
 	 */
 	static ApplicationSettings shipped() {
 		try {
 			StandardEnvironment environment = new StandardEnvironment();
-			// Only the file: no system properties or environment variables of the build machine.
+			// Only the files: no system properties or environment variables of the build machine.
 			environment.getPropertySources().forEach((source) -> environment.getPropertySources().remove(source.getName()));
-			for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yaml",
-					new ClassPathResource("application.yaml"))) {
-				environment.getPropertySources().addLast(source);
-			}
+			environment.getPropertySources().addLast(new ResourcePropertySource(
+					new ClassPathResource("dev/servercore/app/servercore-application.properties")));
+			environment.getPropertySources().addLast(ServerCoreDefaults.propertySource());
 			return new ApplicationSettings(new Binder(ConfigurationPropertySources.from(environment.getPropertySources())));
 		}
 		catch (IOException ex) {
@@ -56,7 +56,7 @@ final class ApplicationSettings {
 		Integer managementServerPort = this.binder.bind("management.server.port", Integer.class).orElse(null);
 		return (managementServerPort != null) ? managementServerPort
 				: this.binder.bind("server.port", Integer.class).orElseThrow(() -> new IllegalStateException(
-						"application.yaml sets no server.port: Actuator would share Boot's default 8080"));
+						"neither the application nor servercore's defaults set server.port: Actuator would share Boot's default 8080"));
 	}
 
 }

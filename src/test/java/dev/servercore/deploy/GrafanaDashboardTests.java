@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import dev.servercore.support.TestClient;
 import dev.servercore.app.ServerCoreApplication;
+import dev.servercore.support.EchoHandlerConfiguration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /actuator/prometheus} scrape of the running application contains after some traffic.
  */
 // The same context as ServerCoreApplicationTests (Spring's test context cache starts it once).
+@Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "servercore.port=0")
 class GrafanaDashboardTests {

@@ -43,6 +43,12 @@ final class HelmChart {
 	/** Namespace used for rendering. */
 	static final String NAMESPACE = "games";
 
+	/**
+	 * The cluster version rendered for (helm's client-only default is 1.20, below the chart's kubeVersion): the
+	 * first with kubelet's sleep action, which the default values use.
+	 */
+	static final String KUBE_VERSION = "1.30.0";
+
 	// Copies of the chart for lint runs with other values (helm lint takes no values file through helm-java).
 	private static final Path WORK = Path.of("target", "helm");
 
@@ -104,7 +110,10 @@ final class HelmChart {
 	 * @return the rendered objects
 	 */
 	Manifests render(Path valuesFile, Map<String, Object> sets) {
-		TemplateCommand template = new Helm(this.chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+		TemplateCommand template = new Helm(this.chart).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
 		if (valuesFile != null) {
 			template = template.withValuesFile(valuesFile);
 		}
@@ -123,6 +132,7 @@ final class HelmChart {
 		InstallCommand install = new Helm(this.chart).install()
 			.withName(RELEASE)
 			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION)
 			.clientOnly()
 			.dryRun();
 		for (Map.Entry<String, Object> set : sets.entrySet()) {

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The Helm chart, linted and rendered without a cluster, against what the application and its image really
- * use: ports from the shipped application.yaml, the drain from the rendered configuration, the image name from
- * the Maven project, the user from the Dockerfile.
+ * use: ports from the shipped settings (servercore's defaults), the drain from the rendered configuration, the
+ * image name from the Maven project, the user from the Dockerfile.
  */
 class HelmChartTests {
 
@@ -163,6 +163,17 @@ class HelmChartTests {
 		assertThat(HelmChart.<List<Object>>at(container, "lifecycle.preStop.exec.command")).containsExactly("sleep", "10");
 		assertThatIllegalStateException().isThrownBy(() -> this.chart.render(Map.of("shutdown.preStopAction", "wait")))
 			.withMessageContaining("shutdown.preStopAction must be sleep or exec");
+	}
+
+	@Test
+	void theChartsKubeVersionIsTheRequirementTheChartReadmeStates() throws IOException {
+		Map<String, Object> chartYaml = new Yaml().load(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
+		Matcher minimum = Pattern.compile("^>=(\\d+)\\.(\\d+)\\.0-0$")
+			.matcher(String.valueOf(chartYaml.get("kubeVersion")));
+		assertThat(minimum.matches()).as("kubeVersion >=major.minor.0-0 in Chart.yaml").isTrue();
+		String version = minimum.group(1) + "." + minimum.group(2);
+		assertThat(Files.readString(HelmChart.CHART.resolve("README.md")))
+			.contains("The chart needs Kubernetes " + version + " or later (`kubeVersion` in `Chart.yaml`)");
 	}
 
 	@Test

@@ -23,8 +23,8 @@ public final class CoreServer implements AutoCloseable {
 
 	private final ServerCore server;
 
-	private CoreServer(SessionSettings settings, SessionHandler handler) {
-		EventLoops loops = EventLoops.create(Transport.AUTO, 2, "test-io");
+	private CoreServer(Transport transport, SessionSettings settings, SessionHandler handler) {
+		EventLoops loops = EventLoops.create(transport, 2, "test-io");
 		SessionPipeline pipeline = new SessionPipeline(this.registry, handler,
 				new ServerCoreMeters(this.meters, this.registry), settings);
 		this.server = new ServerCore(ServerCore.tcpServer("127.0.0.1", 0, loops, pipeline, null), this.registry,
@@ -33,7 +33,11 @@ public final class CoreServer implements AutoCloseable {
 	}
 
 	public static CoreServer start(SessionSettings settings, SessionHandler handler) {
-		return new CoreServer(settings, handler);
+		return new CoreServer(Transport.AUTO, settings, handler);
+	}
+
+	public static CoreServer start(Transport transport, SessionSettings settings, SessionHandler handler) {
+		return new CoreServer(transport, settings, handler);
 	}
 
 	public int port() {
