@@ -128,6 +128,24 @@ final class Server {
 		}
 	}
 
+	/**
+	 * The status code of {@code /actuator/health} on a new connection (so that it needs a descriptor in the
+	 * server, unlike a pooled one), -1 if it did not answer within 3 s.
+	 */
+	int healthStatusOnNewConnection() {
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", this.managementPort), 3000);
+			socket.setSoTimeout(3000);
+			socket.getOutputStream().write(("GET /actuator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+				.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			String status = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+			return Integer.parseInt(status.substring(9, 12));
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
 	/** The status code of {@code /actuator/health}, -1 if it did not answer within 3 s. */
 	int healthStatus() {
 		String answer = get("/actuator/health");
