@@ -11,8 +11,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Whether every event loop runs its tasks: DOWN, naming the loop, when a loop's probe task has waited past
- * the deadline (a handler that blocks, a loop stuck in a long computation). Part of liveness: a stalled
- * loop does not recover on its own, and every session on it is frozen.
+ * the deadline (a handler that blocks, a loop stuck in a long computation) or when a loop is dead (its thread
+ * ended: every session on it is frozen for good). With a short deadline it serves readiness, with a long
+ * one liveness.
  */
 public final class EventLoopsHealthIndicator extends AbstractHealthIndicator {
 
@@ -45,6 +46,10 @@ public final class EventLoopsHealthIndicator extends AbstractHealthIndicator {
 		builder.down()
 			.withDetail("stalled", stalled.stream().map(LoopProbe.Stall::toString).toList())
 			.withDetail("stalledThreads", stalled.stream().map(LoopProbe.Stall::threadName).toList());
+		List<String> dead = stalled.stream().filter(LoopProbe.Stall::dead).map(LoopProbe.Stall::threadName).toList();
+		if (!dead.isEmpty()) {
+			builder.withDetail("deadThreads", dead);
+		}
 	}
 
 }

@@ -18,10 +18,11 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code servercore} health contributor, with two members: {@code servercore/listener} (bound, not
- * draining: for readiness) and {@code servercore/loops} (every event loop runs a probe within
- * {@code servercore.health.loop-deadline}: for liveness and readiness). {@code management.health.servercore.enabled=false}
- * turns it off.
+ * The {@code servercore} health contributor, with three members: {@code servercore/listener} (bound, not
+ * draining: for readiness), {@code servercore/loops} (every event loop runs a probe within
+ * {@code servercore.health.loop-deadline}: for readiness) and {@code servercore/loopsAlive} (no loop is dead
+ * or without progress for {@code servercore.health.loop-liveness-deadline}: for liveness, so that mere
+ * overload does not restart the pod). {@code management.health.servercore.enabled=false} turns it off.
  */
 @AutoConfiguration(after = ServerCoreAutoConfiguration.class)
 @ConditionalOnClass(HealthContributor.class)
@@ -36,6 +37,8 @@ public final class ServerCoreHealthAutoConfiguration {
 		Map<String, HealthContributor> members = new LinkedHashMap<>();
 		members.put("listener", new ListenerHealthIndicator(server, properties.getLimits().getMaxSessions()));
 		members.put("loops", new EventLoopsHealthIndicator(probe, properties.getHealth().getLoopDeadline()));
+		members.put("loopsAlive",
+				new EventLoopsHealthIndicator(probe, properties.getHealth().getLoopLivenessDeadline()));
 		return CompositeHealthContributor.fromMap(members);
 	}
 

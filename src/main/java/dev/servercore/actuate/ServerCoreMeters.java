@@ -57,6 +57,9 @@ public final class ServerCoreMeters implements ServerMetrics {
 	/** How long a task posted to an event loop waits before it runs, by loop. */
 	public static final String LOOP_LAG = PREFIX + "loop.lag";
 
+	/** Counter of accept pauses for want of file descriptors. */
+	public static final String ACCEPT_PAUSES = PREFIX + "accept.pauses";
+
 	/** The tag on {@link #SESSIONS_CLOSED}. */
 	public static final String REASON_TAG = "reason";
 
@@ -75,6 +78,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 
 	private final Timer[] loopLag;
 
+	private final LongAdder receivedBytes = new LongAdder();
+
 	private final LongAdder sentBytes = new LongAdder();
 
 	private final LongAdder packetsReceived = new LongAdder();
@@ -82,6 +87,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 	private final Counter opened;
 
 	private final Counter rejected;
+
+	private final Counter acceptPauses;
 
 	private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
 
@@ -109,7 +116,8 @@ public final class ServerCoreMeters implements ServerMetrics {
 			.baseUnit("bytes")
 			.serviceLevelObjectives(READ_SIZE_BUCKETS)
 			.register(registry);
-		FunctionCounter.builder(RECEIVED_BYTES, this.readBytes, DistributionSummary::totalAmount)
+		// Its own monotonic count: a summary's total is per step on step registries and could go backwards.
+		FunctionCounter.builder(RECEIVED_BYTES, this.receivedBytes, LongAdder::sum)
 			.description("Bytes received from all sessions, packet headers included")
 			.baseUnit("bytes")
 			.register(registry);
@@ -136,6 +144,10 @@ public final class ServerCoreMeters implements ServerMetrics {
 		this.rejected = Counter.builder(CONNECTIONS_REJECTED)
 			.description("Connections refused at accept because a session limit was reached")
 			.baseUnit("connections")
+			.register(registry);
+		this.acceptPauses = Counter.builder(ACCEPT_PAUSES)
+			.description("Times accepting paused for a second because the process or system ran out of file descriptors")
+			.baseUnit("pauses")
 			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
 			this.closed.put(reason, Counter.builder(SESSIONS_CLOSED)
@@ -171,8 +183,14 @@ public final class ServerCoreMeters implements ServerMetrics {
 	}
 
 	@Override
+	public void acceptPaused() {
+		this.acceptPauses.increment();
+	}
+
+	@Override
 	public void bytesRead(int bytes) {
 		this.readBytes.record(bytes);
+		this.receivedBytes.add(bytes);
 	}
 
 	@Override

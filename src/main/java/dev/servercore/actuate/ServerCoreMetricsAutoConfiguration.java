@@ -2,6 +2,7 @@ package dev.servercore.actuate;
 
 import dev.servercore.autoconfigure.ServerCoreAutoConfiguration;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.ServerMetrics;
 import dev.servercore.core.SessionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,12 @@ public final class ServerCoreMetricsAutoConfiguration {
 	ServerCoreMeters serverCoreMeters(MeterRegistry meterRegistry, SessionRegistry sessionRegistry,
 			EventLoops loops) {
 		return new ServerCoreMeters(meterRegistry, sessionRegistry, loops.workers());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MemoryBudgetMeters memoryBudgetMeters(MemoryBudget budget) {
+		return new MemoryBudgetMeters(budget);
 	}
 
 }

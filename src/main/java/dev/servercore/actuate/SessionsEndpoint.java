@@ -17,16 +17,16 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The {@code sessions} Actuator endpoint: the open sessions, a page at a time, one session by id, and
+ * The {@code tcpsessions} Actuator endpoint (named so as not to collide with Spring Session's {@code sessions}): the open sessions, a page at a time, one session by id, and
  * removing one ({@link CloseReason#KICKED}). Not exposed unless configured.
  *
  * <pre>
- * GET    /actuator/sessions?offset=0&amp;limit=100   count and a page of sessions, by id
- * GET    /actuator/sessions/{id}                   one session (404 if not open)
- * DELETE /actuator/sessions/{id}                   close it with KICKED (404 if not open)
+ * GET    /actuator/tcpsessions?offset=0&amp;limit=100   count and a page of sessions, by id
+ * GET    /actuator/tcpsessions/{id}                   one session (404 if not open)
+ * DELETE /actuator/tcpsessions/{id}                   close it with KICKED (404 if not open)
  * </pre>
  */
-@Endpoint(id = "sessions")
+@Endpoint(id = "tcpsessions")
 public class SessionsEndpoint {
 
 	/** Page size when no limit is given. */

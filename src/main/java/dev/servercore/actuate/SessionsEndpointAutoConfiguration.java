@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code sessions} endpoint, created only when it is exposed
- * ({@code management.endpoints.web.exposure.include} names {@code sessions}).
+ * The {@code tcpsessions} endpoint, created only when it is exposed
+ * ({@code management.endpoints.web.exposure.include} names {@code tcpsessions}).
  */
 @AutoConfiguration(after = ServerCoreAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)

@@ -1,11 +1,12 @@
 package dev.servercore.app;
 
+import java.util.Map;
+
 import dev.servercore.bench.BenchCommand;
 import dev.servercore.bench.attack.AttackCommand;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.PropertySource;
 
 /**
  * Starts servercore: the TCP server on {@code servercore.port} (7000) and Actuator on {@code server.port}
@@ -13,11 +14,11 @@ import org.springframework.context.annotation.PropertySource;
  * {@code java -jar servercore-exec.jar bench --help}; with {@code attack}, the reliability suite's hostile
  * clients.
  *
- * <p>Its own settings (its name) are in {@code servercore-application.properties}, beside this class; the
- * operating defaults come with the library ({@code dev.servercore.autoconfigure.ServerCoreDefaults}).
+ * <p>Its only own setting is its name; the operating defaults come with the library
+ * ({@code dev.servercore.autoconfigure.ServerCoreDefaults}), so a game project that depends on servercore gets
+ * them but not this name.
  */
 @SpringBootApplication
-@PropertySource("classpath:dev/servercore/app/servercore-application.properties")
 public class ServerCoreApplication {
 
 	public static void main(String[] args) {
@@ -27,7 +28,10 @@ public class ServerCoreApplication {
 		if (AttackCommand.isRequested(args)) {
 			System.exit(AttackCommand.main(args));
 		}
-		SpringApplication.run(ServerCoreApplication.class, args);
+		SpringApplication application = new SpringApplication(ServerCoreApplication.class);
+		// Default properties: the lowest precedence, and known early enough to appear in every log line.
+		application.setDefaultProperties(Map.of("spring.application.name", "servercore"));
+		application.run(args);
 	}
 
 }

@@ -3,8 +3,11 @@ package dev.servercore.autoconfigure;
 import java.nio.ByteOrder;
 
 import dev.servercore.core.EchoHandler;
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.LoopProbe;
+import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.ServerMetrics;
@@ -45,11 +48,13 @@ public final class ServerCoreAutoConfiguration {
 			throw new InvalidSettingException("servercore.io.transport", io.getTransport().displayName(),
 					io.getTransport().displayName() + " is not available on this machine ("
 							+ ((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage()) + ")",
-					"Set servercore.io.transport to auto (the best transport available here, with nio as the last"
-							+ " resort) or to " + Transport.NIO.displayName() + ".",
+					"Set servercore.io.transport to auto (epoll where it is available, else nio)"
+							+ " or to " + Transport.NIO.displayName() + ".",
 					ex);
 		}
-		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix());
+		ServerCoreProperties.Io.IoUring ioUring = io.getIoUring();
+		return EventLoops.create(io.getTransport(), io.resolvedWorkers(), io.getThreadNamePrefix(),
+				new IoUringSettings(ioUring.getRingSize(), ioUring.getCompletionQueueSize()));
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
@@ -58,7 +63,7 @@ public final class ServerCoreAutoConfiguration {
 			ObjectProvider<ServerMetrics> metrics) {
 		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
 		// index order: loop i is thread prefix-i.
-		return new LoopProbe(loops.group(), properties.getIo().getProbeInterval(),
+		return new LoopProbe(loops, properties.getIo().getProbeInterval(),
 				metrics.getIfAvailable(() -> ServerMetrics.NONE));
 	}
 
@@ -76,10 +81,27 @@ public final class ServerCoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	MemoryBudget servercoreMemoryBudget(ServerCoreProperties properties) {
+		ServerCoreProperties.Memory memory = properties.getMemory();
+		long limit = (memory.getBudget() != null) ? memory.getBudget().toBytes() : MemoryBudget.defaultLimit();
+		try {
+			return new MemoryBudget(limit, memory.getSoftMark(), memory.getHardMark());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid servercore.memory.* settings: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
-			SessionHandler handler, ObjectProvider<ServerMetrics> metrics) {
+			SessionHandler handler, ObjectProvider<ServerMetrics> metrics, MemoryBudget budget) {
+		// Each session holds a descriptor: fit the limit to ulimit -n once, so that every reader sees the result.
+		ServerCoreProperties.Limits limits = properties.getLimits();
+		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
+				DescriptorLimit.processLimit()));
 		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
-				sessionSettings(properties));
+				sessionSettings(properties), budget);
 	}
 
 	static SessionSettings sessionSettings(ServerCoreProperties properties) {
@@ -87,7 +109,7 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		return new SessionSettings(packetFraming(properties), send.getQueueCap().toBytes(),
 				send.getCloseFlushTimeout(), limits.getIdleTimeout(), limits.getMaxSessions(),
-				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace());
+				limits.getMaxSessionsPerAddress(), send.getHalfCloseGrace(), properties.getPacket().getAssemblyTimeout());
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {

@@ -2,17 +2,23 @@ package dev.servercore.autoconfigure;
 
 import java.time.Duration;
 
+import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
+import dev.servercore.core.IoUringSettings;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the servercore TCP server, under {@code servercore.}.
  */
 @ConfigurationProperties(prefix = "servercore")
-public class ServerCoreProperties {
+@Validated
+public class ServerCoreProperties implements Validator {
 
 	/**
 	 * Address the TCP server binds to. Empty binds all interfaces.
@@ -46,6 +52,8 @@ public class ServerCoreProperties {
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Health health = new Health();
+
+	private final Memory memory = new Memory();
 
 	public String getHost() {
 		return this.host;
@@ -101,6 +109,76 @@ public class ServerCoreProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Memory getMemory() {
+		return this.memory;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ServerCoreProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks the settings, alone and together, so that a bad configuration fails start-up with a message
+	 * naming the key instead of starting with a surprise.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		ServerCoreProperties properties = (ServerCoreProperties) target;
+		if (properties.port < 0 || properties.port > 65535) {
+			reject(errors, "port", "port must be between 0 and 65535, was: " + properties.port);
+		}
+		positive(errors, "lifecycleTimeout", "lifecycle-timeout", properties.lifecycleTimeout);
+		notNegative(errors, "shutdown.drainTimeout", "shutdown.drain-timeout", properties.shutdown.drainTimeout);
+		notNegative(errors, "send.closeFlushTimeout", "send.close-flush-timeout", properties.send.closeFlushTimeout);
+		notNegative(errors, "send.halfCloseGrace", "send.half-close-grace", properties.send.halfCloseGrace);
+		notNegative(errors, "limits.idleTimeout", "limits.idle-timeout", properties.limits.idleTimeout);
+		positive(errors, "io.probeInterval", "io.probe-interval", properties.io.probeInterval);
+		positive(errors, "health.loopDeadline", "health.loop-deadline", properties.health.loopDeadline);
+		if (properties.limits.maxSessions < 0) {
+			reject(errors, "limits.maxSessions", "limits.max-sessions must not be negative (0 turns it off)");
+		}
+		if (properties.limits.maxSessionsPerAddress < 0) {
+			reject(errors, "limits.maxSessionsPerAddress",
+					"limits.max-sessions-per-address must not be negative (0 turns it off)");
+		}
+		if (properties.io.workers != null && properties.io.workers < 1) {
+			reject(errors, "io.workers", "io.workers must be at least 1, was: " + properties.io.workers);
+		}
+		Send send = properties.send;
+		if (send.lowWaterMark.toBytes() > send.highWaterMark.toBytes()) {
+			reject(errors, "send.lowWaterMark", "send.low-water-mark (" + send.lowWaterMark
+					+ ") must not be above servercore.send.high-water-mark (" + send.highWaterMark + ")");
+		}
+		if (send.queueCap.toBytes() < 0) {
+			reject(errors, "send.queueCap", "send.queue-cap must not be negative (0 turns it off)");
+		}
+		else if (send.queueCap.toBytes() > 0 && send.queueCap.toBytes() < send.highWaterMark.toBytes()) {
+			reject(errors, "send.queueCap", "send.queue-cap (" + send.queueCap + ") must not be below "
+					+ "servercore.send.high-water-mark (" + send.highWaterMark + "), or a session is closed as SLOW_CONSUMER "
+					+ "before it ever reports itself unwritable");
+		}
+		// The packet header settings are checked where the framing is built, and reported by the diagnostics
+		// package's InvalidSettingFailureAnalyzer with the key and the largest value that fits.
+	}
+
+	private static void positive(Errors errors, String field, String key, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			reject(errors, field, key + " must be positive, was: " + value);
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, String key, Duration value) {
+		if (value == null || value.isNegative()) {
+			reject(errors, field, key + " must not be negative, was: " + value);
+		}
+	}
+
+	// The message starts with the full key, as it is written in a configuration file.
+	private static void reject(Errors errors, String field, String message) {
+		errors.rejectValue(field, "invalid", "servercore." + message);
 	}
 
 	/**
@@ -159,6 +237,12 @@ public class ServerCoreProperties {
 		 */
 		private DataSize maxSize = DataSize.ofKilobytes(64);
 
+		/**
+		 * A packet not complete this long after its first bytes arrived closes the session with
+		 * INCOMPLETE_PACKET (a client trickling in a large packet holds memory). 0 turns it off.
+		 */
+		private Duration assemblyTimeout = Duration.ofSeconds(30);
+
 		public int getLengthFieldBytes() {
 			return this.lengthFieldBytes;
 		}
@@ -191,6 +275,14 @@ public class ServerCoreProperties {
 			this.maxSize = maxSize;
 		}
 
+		public Duration getAssemblyTimeout() {
+			return this.assemblyTimeout;
+		}
+
+		public void setAssemblyTimeout(Duration assemblyTimeout) {
+			this.assemblyTimeout = assemblyTimeout;
+		}
+
 	}
 
 	/**
@@ -202,6 +294,20 @@ public class ServerCoreProperties {
 		 * Most open sessions. A connection beyond it is closed at once with REJECTED_LIMIT. 0 turns the limit off.
 		 */
 		private int maxSessions = 10000;
+
+		/**
+		 * File descriptors kept free for the listener, Actuator and the JVM: at start-up, a max-sessions above
+		 * the open-file limit (ulimit -n) minus this is lowered, with a warning.
+		 */
+		private int descriptorHeadroom = DescriptorLimit.DEFAULT_HEADROOM;
+
+		public int getDescriptorHeadroom() {
+			return this.descriptorHeadroom;
+		}
+
+		public void setDescriptorHeadroom(int descriptorHeadroom) {
+			this.descriptorHeadroom = descriptorHeadroom;
+		}
 
 		/**
 		 * Most open sessions from one client address. 0 turns the limit off.
@@ -250,8 +356,8 @@ public class ServerCoreProperties {
 		private Integer workers;
 
 		/**
-		 * I/O transport: 'auto' takes the best available (io_uring, then epoll, then nio). An explicit transport
-		 * that is unavailable fails start-up.
+		 * I/O transport: 'auto' takes epoll where available, else nio; 'io_uring' is opt-in (see
+		 * docs/known-issues.md). An explicit transport that is unavailable fails start-up.
 		 */
 		private Transport transport = Transport.AUTO;
 
@@ -265,6 +371,12 @@ public class ServerCoreProperties {
 		 * find stalled loops (health).
 		 */
 		private Duration probeInterval = Duration.ofSeconds(1);
+
+		private final IoUring ioUring = new IoUring();
+
+		public IoUring getIoUring() {
+			return this.ioUring;
+		}
 
 		public Integer getWorkers() {
 			return this.workers;
@@ -300,6 +412,41 @@ public class ServerCoreProperties {
 
 		public void setProbeInterval(Duration probeInterval) {
 			this.probeInterval = probeInterval;
+		}
+
+		/**
+		 * Queue sizes of the io_uring transport (ignored by the others).
+		 */
+		public static class IoUring {
+
+			/**
+			 * Submission queue entries of each io_uring event loop, a power of two.
+			 */
+			private int ringSize = IoUringSettings.DEFAULT_RING_SIZE;
+
+			/**
+			 * Completion queue entries of each io_uring event loop, a power of two of at least the ring size
+			 * (16 bytes each). The default holds a burst of 10,000 completions without the kernel's overflow
+			 * list (and Netty's 'CompletionQueue overflow detected' warning).
+			 */
+			private int completionQueueSize = IoUringSettings.DEFAULT_COMPLETION_QUEUE_SIZE;
+
+			public int getRingSize() {
+				return this.ringSize;
+			}
+
+			public void setRingSize(int ringSize) {
+				this.ringSize = ringSize;
+			}
+
+			public int getCompletionQueueSize() {
+				return this.completionQueueSize;
+			}
+
+			public void setCompletionQueueSize(int completionQueueSize) {
+				this.completionQueueSize = completionQueueSize;
+			}
+
 		}
 
 	}
@@ -402,15 +549,80 @@ public class ServerCoreProperties {
 	}
 
 	/**
+	 * The server-wide memory budget: queued sends and partial packets of all sessions together.
+	 */
+	public static class Memory {
+
+		/**
+		 * Most bytes all sessions together may hold in queued sends (each counted with 96 bytes of overhead) and
+		 * partial packets. Unset means half the JVM's maximum direct memory (-XX:MaxDirectMemorySize, by default
+		 * the maximum heap).
+		 */
+		private DataSize budget;
+
+		/**
+		 * Fraction of the budget past which the server stops reading from the sessions that hold the most (the
+		 * TCP window then pushes back on those clients); reading resumes below three quarters of it.
+		 */
+		private double softMark = 0.6;
+
+		/**
+		 * Fraction of the budget past which the sessions that hold the most are closed (SLOW_CONSUMER, or
+		 * INCOMPLETE_PACKET for a partial packet) until use is back at the soft mark.
+		 */
+		private double hardMark = 0.8;
+
+		public DataSize getBudget() {
+			return this.budget;
+		}
+
+		public void setBudget(DataSize budget) {
+			this.budget = budget;
+		}
+
+		public double getSoftMark() {
+			return this.softMark;
+		}
+
+		public void setSoftMark(double softMark) {
+			this.softMark = softMark;
+		}
+
+		public double getHardMark() {
+			return this.hardMark;
+		}
+
+		public void setHardMark(double hardMark) {
+			this.hardMark = hardMark;
+		}
+
+	}
+
+	/**
 	 * The servercore health contributor.
 	 */
 	public static class Health {
 
 		/**
-		 * How long a probe task may wait for an event loop before the loop counts as stalled and health
-		 * (liveness included) turns DOWN.
+		 * How long a probe task may wait for an event loop before the loop counts as stalled:
+		 * 'servercore/loops' (readiness) turns DOWN. A loop that is merely slow under load can pass it.
 		 */
 		private Duration loopDeadline = Duration.ofSeconds(1);
+
+		/**
+		 * How long an event loop may make no progress at all (its probe task waiting) before
+		 * 'servercore/loopsAlive' (liveness) turns DOWN and Kubernetes restarts the pod. A dead loop (its
+		 * thread ended) fails it at once.
+		 */
+		private Duration loopLivenessDeadline = Duration.ofSeconds(30);
+
+		public Duration getLoopLivenessDeadline() {
+			return this.loopLivenessDeadline;
+		}
+
+		public void setLoopLivenessDeadline(Duration loopLivenessDeadline) {
+			this.loopLivenessDeadline = loopLivenessDeadline;
+		}
 
 		public Duration getLoopDeadline() {
 			return this.loopDeadline;

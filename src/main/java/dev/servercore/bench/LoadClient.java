@@ -105,6 +105,9 @@ public final class LoadClient {
 
 	private long lastTickBytes;
 
+	// Whether the current phase has printed a progress line.
+	private boolean linePrinted;
+
 	/**
 	 * Creates a client.
 	 * @param options what to do
@@ -134,9 +137,21 @@ public final class LoadClient {
 		finally {
 			this.stopping = true;
 			this.ticker.shutdownNow();
-			this.channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+			closeGracefully();
 			loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
 		}
+	}
+
+	// Half-closes every connection and waits for the server to close it: a plain close while echoes are still
+	// arriving makes the kernel reset the connection, and the server would count RESET instead of PEER_CLOSED.
+	private void closeGracefully() {
+		for (LoadConnection connection : this.connections) {
+			if (connection.channel() != null) {
+				connection.channel().eventLoop().execute(connection::finish);
+			}
+		}
+		this.channels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+		this.channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
 	}
 
 	private BenchSummary runMessages(EventLoops loops) {
@@ -185,6 +200,7 @@ public final class LoadClient {
 		long now = System.nanoTime();
 		long serverCpuEnd = serverCpuTicks();
 		long clientCpuEnd = clientCpuNanos();
+		endPhaseProgress();
 		this.stopping = true;
 		double serverCpu = (serverCpuStart >= 0 && serverCpuEnd >= 0) ? (serverCpuEnd - serverCpuStart) / 100.0 : -1;
 		double clientCpu = (clientCpuStart >= 0 && clientCpuEnd >= 0) ? (clientCpuEnd - clientCpuStart) / 1e9 : -1;
@@ -306,6 +322,7 @@ public final class LoadClient {
 	// Measurement phases and progress, on the main and reporting threads.
 
 	private synchronized void startPhase(Phase next) {
+		endPhaseProgress();
 		collect();
 		// Progress lines every second from the start of each phase.
 		if (this.ticks != null) {
@@ -323,6 +340,7 @@ public final class LoadClient {
 		this.phaseServerCpuTicks = serverCpuTicks();
 		this.phaseClientCpuNanos = clientCpuNanos();
 		this.lastTickNanos = this.phaseStartNanos;
+		this.linePrinted = false;
 		this.lastTickMessages = this.phaseStartMessages;
 		this.lastTickBytes = this.phaseStartBytes;
 	}
@@ -333,10 +351,23 @@ public final class LoadClient {
 		}
 	}
 
+	// The line for the rest of the ending phase: every phase prints at least one, however short (a warm-up
+	// under a second would print none otherwise), and the last part of a phase is not left out.
+	private synchronized void endPhaseProgress() {
+		if (this.ticks == null || this.stopping || this.phase == Phase.CONNECTING) {
+			return;
+		}
+		long sinceLastLine = System.nanoTime() - this.lastTickNanos;
+		if (!this.linePrinted || sinceLastLine >= TimeUnit.MILLISECONDS.toNanos(100)) {
+			progress();
+		}
+	}
+
 	private synchronized void progress() {
 		if (this.stopping || this.phase == Phase.CONNECTING) {
 			return;
 		}
+		this.linePrinted = true;
 		collect();
 		long now = System.nanoTime();
 		long messages = totalMessages();
@@ -348,12 +379,12 @@ public final class LoadClient {
 		}
 		String elapsed = String.format("[%6.1fs]", (now - this.phaseStartNanos) / 1e9);
 		if (this.options.mode() == BenchMode.CONNECT) {
-			this.out.printf("%s %-8s %,9d open  %,9.0f opened/s  open p99 %s  errors %d, mismatches %d%n", elapsed,
+			this.out.printf("%s %-8s %,9d open  %,9.0f opened/s  open p99 %s us  errors %d, mismatches %d%n", elapsed,
 					this.phase.label, this.open.get(), (messages - this.lastTickMessages) / seconds,
 					BenchSummary.micros(this.phaseLatency.getValueAtPercentile(99)), this.errors.get(), mismatches);
 		}
 		else {
-			this.out.printf("%s %-8s %,11.0f msgs/s %,9.1f MB/s  p99 %s  errors %d, mismatches %d%n", elapsed,
+			this.out.printf("%s %-8s %,11.0f msgs/s %,9.1f MB/s  p99 %s us  errors %d, mismatches %d%n", elapsed,
 					this.phase.label, (messages - this.lastTickMessages) / seconds,
 					(bytes - this.lastTickBytes) / seconds / 1e6,
 					BenchSummary.micros(this.phaseLatency.getValueAtPercentile(99)), this.errors.get(), mismatches);

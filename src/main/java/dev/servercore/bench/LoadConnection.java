@@ -8,7 +8,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 
 /**
  * One load-client connection: sends numbered messages, checks every echoed byte against what was sent, and
@@ -179,6 +181,28 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 		this.nextIntendedNanos = now + this.intervalNanos * this.id / Math.max(1, this.client.connectionCount());
 		pump(now);
 		flush();
+	}
+
+	/**
+	 * Ends a clean run, on this connection's loop: sends nothing more, and once what was sent is written,
+	 * shuts down its output (FIN). The echoes still on their way are read until the server closes too, so
+	 * neither side resets the connection and the server counts it as closed by its peer.
+	 */
+	void finish() {
+		this.running = false;
+		if (this.ctx == null || !this.channel.isActive()) {
+			return;
+		}
+		// An empty write completes after every earlier one; shutting the output down at once would drop them.
+		this.flushPending = false;
+		this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) (written) -> {
+			if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
+				duplex.shutdownOutput();
+			}
+			else {
+				written.channel().close();
+			}
+		});
 	}
 
 	@Override

@@ -17,13 +17,13 @@ public enum CloseReason {
 	/** The application handler threw; only that session is closed. */
 	HANDLER_ERROR,
 
-	/** The application closed the session through {@link Session#close(CloseReason)}. */
+	/** The application closed the session through {@link Session#close(CloseReason)}, or closed its channel directly. */
 	CLOSED_BY_APPLICATION,
 
 	/** An operator removed the session (for example through the sessions endpoint). */
 	KICKED,
 
-	/** The server stopped, or its drain ended with the session still open. */
+	/** The server stopped (its event loops included), or its drain ended with the session still open. */
 	SERVER_SHUTDOWN,
 
 	/** Nothing was received for longer than the idle timeout. */
@@ -35,20 +35,31 @@ public enum CloseReason {
 	/** A packet header could not be valid (for example a negative length). */
 	PROTOCOL_ERROR,
 
-	/** The peer did not read: the bytes queued for it passed the per-session cap. */
+	/**
+	 * The peer did not read: the bytes queued for it passed the per-session cap, or it was among the biggest
+	 * holders when the server's memory budget passed its hard mark.
+	 */
 	SLOW_CONSUMER,
+
+	/**
+	 * A packet was not completed within the packet assembly timeout, or its partial bytes made the session
+	 * among the biggest holders when the server's memory budget passed its hard mark.
+	 */
+	INCOMPLETE_PACKET,
 
 	/** The connection was refused at accept because a session limit was reached. */
 	REJECTED_LIMIT;
 
 	/**
 	 * Returns whether a session closed for this reason first flushes what was sent before the close.
-	 * A slow consumer, a reset or an internal error close at once: their queue would never drain. A connection
-	 * refused by a limit has nothing to flush.
+	 * A slow consumer, an incomplete packet (both closed to free memory), a reset or an internal error close
+	 * at once: their queue would never drain, or holding it is what the close ends. A connection refused by a
+	 * limit has nothing to flush.
 	 * @return {@code true} to flush queued sends before closing
 	 */
 	public boolean flushesBeforeClose() {
-		return this != SLOW_CONSUMER && this != RESET && this != ERROR && this != REJECTED_LIMIT;
+		return this != SLOW_CONSUMER && this != INCOMPLETE_PACKET && this != RESET && this != ERROR
+				&& this != REJECTED_LIMIT;
 	}
 
 	/**

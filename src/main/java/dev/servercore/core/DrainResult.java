@@ -17,7 +17,7 @@ public record DrainResult(int sessions, int closedByServer, Duration duration) {
 	 * @return the sessions that left before the timeout
 	 */
 	public int leftOnTheirOwn() {
-		return this.sessions - this.closedByServer;
+		return Math.max(0, this.sessions - this.closedByServer);
 	}
 
 }

@@ -5,9 +5,11 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -46,11 +48,14 @@ public final class EventLoops implements LoopResources {
 
 	private final MultiThreadIoEventLoopGroup group;
 
-	private EventLoops(Transport transport, int workers, String threadNamePrefix) {
+	// Set once disposal was asked for: a loop that ends before that died (see LoopProbe).
+	private volatile boolean stopping;
+
+	private EventLoops(Transport transport, int workers, String threadNamePrefix, IoHandlerFactory ioHandlerFactory) {
 		this.transport = transport;
 		this.workers = workers;
 		this.group = new MultiThreadIoEventLoopGroup(workers, new LoopThreadFactory(threadNamePrefix),
-				transport.ioHandlerFactory());
+				ioHandlerFactory);
 	}
 
 	/**
@@ -62,13 +67,35 @@ public final class EventLoops implements LoopResources {
 	 * @throws IllegalStateException if an explicitly requested transport is unavailable
 	 */
 	public static EventLoops create(Transport transport, int workers, String threadNamePrefix) {
+		return create(transport, workers, threadNamePrefix, IoUringSettings.DEFAULTS);
+	}
+
+	/**
+	 * Creates the event loops, with the io_uring settings used when the transport is io_uring.
+	 * @param transport the requested transport; {@code AUTO} takes the best available
+	 * @param workers the number of loops (threads), strictly positive
+	 * @param threadNamePrefix the prefix of the loop thread names ({@code prefix-0}, {@code prefix-1}, ...)
+	 * @param ioUring the io_uring queue sizes
+	 * @return the started loops
+	 * @throws IllegalStateException if an explicitly requested transport is unavailable
+	 */
+	public static EventLoops create(Transport transport, int workers, String threadNamePrefix,
+			IoUringSettings ioUring) {
+		return create(transport, workers, threadNamePrefix, ioUring, UnaryOperator.identity());
+	}
+
+	// Tests wrap the transport's I/O handler, for example to end a loop's thread on purpose.
+	static EventLoops create(Transport transport, int workers, String threadNamePrefix, IoUringSettings ioUring,
+			UnaryOperator<IoHandlerFactory> decorator) {
 		Objects.requireNonNull(transport, "transport");
 		Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
 		if (workers <= 0) {
 			throw new IllegalArgumentException("Must provide a strictly positive worker count, was: " + workers);
 		}
+		Objects.requireNonNull(ioUring, "ioUring");
 		Transport resolved = transport.resolve();
-		EventLoops loops = new EventLoops(resolved, workers, threadNamePrefix);
+		EventLoops loops = new EventLoops(resolved, workers, threadNamePrefix,
+				decorator.apply(resolved.ioHandlerFactory(ioUring)));
 		logger.debug("Event loops: transport {} (requested {}), {} workers", resolved.displayName(),
 				transport.displayName(), workers);
 		return loops;
@@ -137,6 +164,14 @@ public final class EventLoops implements LoopResources {
 		return false;
 	}
 
+	/**
+	 * Returns whether disposal was asked for: from then on, loops end on purpose.
+	 * @return {@code true} once {@link #dispose()} or {@link #disposeLater()} was called
+	 */
+	public boolean isStopping() {
+		return this.stopping;
+	}
+
 	@Override
 	public boolean isDisposed() {
 		return this.group.isShuttingDown();
@@ -155,6 +190,7 @@ public final class EventLoops implements LoopResources {
 	@Override
 	public Mono<Void> disposeLater(Duration quietPeriod, Duration timeout) {
 		return Mono.defer(() -> {
+			this.stopping = true;
 			this.group.shutdownGracefully(quietPeriod.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
 			return Mono.<Void>create((sink) -> this.group.terminationFuture().addListener((future) -> sink.success()));
 		});

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -55,16 +56,35 @@ public final class LoopProbe implements AutoCloseable {
 
 	private final AtomicReferenceArray<String> threadNames;
 
+	private final BooleanSupplier stopping;
+
 	private volatile ScheduledExecutorService scheduler;
 
 	/**
-	 * Creates a probe; nothing runs until {@link #start()}.
+	 * Creates a probe of servercore's loops; nothing runs until {@link #start()}. A loop that ends before
+	 * {@link EventLoops#isStopping()} is reported dead.
+	 * @param loops the event loops; a loop's index is its position in the group's iteration order
+	 * @param interval how often each loop is probed, strictly positive
+	 * @param metrics where each loop's lag is reported
+	 */
+	public LoopProbe(EventLoops loops, Duration interval, ServerMetrics metrics) {
+		this(loops.group(), loops::isStopping, interval, metrics);
+	}
+
+	/**
+	 * Creates a probe; nothing runs until {@link #start()}. A loop that ends while the group as a whole is not
+	 * shutting down is reported dead.
 	 * @param group the event loops; a loop's index is its position in the group's iteration order
 	 * @param interval how often each loop is probed, strictly positive
 	 * @param metrics where each loop's lag is reported
 	 */
 	public LoopProbe(EventLoopGroup group, Duration interval, ServerMetrics metrics) {
+		this(group, group::isShuttingDown, interval, metrics);
+	}
+
+	private LoopProbe(EventLoopGroup group, BooleanSupplier stopping, Duration interval, ServerMetrics metrics) {
 		Objects.requireNonNull(group, "group");
+		this.stopping = stopping;
 		this.interval = Objects.requireNonNull(interval, "interval");
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 		if (interval.isNegative() || interval.isZero()) {
@@ -128,10 +148,11 @@ public final class LoopProbe implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the loops whose probe has been waiting longer than {@code deadline}. Loops that are shutting
-	 * down are not reported: they stopped on purpose.
+	 * Returns the loops whose probe has been waiting longer than {@code deadline}, and the loops that are dead:
+	 * their thread ended (an {@code Error} escaped the transport's loop) although nobody asked them to stop.
+	 * Loops stopped on purpose are not reported.
 	 * @param deadline how long a probe may wait, strictly positive
-	 * @return the stalled loops, by index; empty when every loop is running its tasks
+	 * @return the stalled and dead loops, by index; empty when every loop is running its tasks
 	 */
 	public List<Stall> stalled(Duration deadline) {
 		Objects.requireNonNull(deadline, "deadline");
@@ -141,10 +162,17 @@ public final class LoopProbe implements AutoCloseable {
 		long now = System.nanoTime();
 		long limit = deadline.toNanos();
 		List<Stall> stalled = new ArrayList<>(0);
+		boolean onPurpose = this.stopping.getAsBoolean();
 		for (int i = 0; i < this.probes.length; i++) {
 			long posted = this.postedAt.get(i);
-			if (posted != NONE && now - posted > limit && !this.loops.get(i).isShuttingDown()) {
-				stalled.add(new Stall(i, threadName(i), Duration.ofNanos(now - posted)));
+			Duration waiting = (posted != NONE) ? Duration.ofNanos(now - posted) : Duration.ZERO;
+			if (this.loops.get(i).isShuttingDown()) {
+				if (!onPurpose) {
+					stalled.add(new Stall(i, threadName(i), waiting, true));
+				}
+			}
+			else if (posted != NONE && now - posted > limit) {
+				stalled.add(new Stall(i, threadName(i), waiting, false));
 			}
 		}
 		return stalled;
@@ -168,16 +196,20 @@ public final class LoopProbe implements AutoCloseable {
 	}
 
 	/**
-	 * A loop whose probe has waited past the deadline.
+	 * A loop whose probe has waited past the deadline, or whose thread has ended.
 	 *
 	 * @param index the loop's index in the group
 	 * @param threadName the loop's thread name
-	 * @param waiting how long its probe has waited so far
+	 * @param waiting how long its probe has waited so far (zero when none was outstanding)
+	 * @param dead whether the loop's thread has ended: its sessions and tasks will never run again
 	 */
-	public record Stall(int index, String threadName, Duration waiting) {
+	public record Stall(int index, String threadName, Duration waiting, boolean dead) {
 
 		@Override
 		public String toString() {
+			if (this.dead) {
+				return this.threadName + " (loop " + this.index + ") is dead: its thread ended";
+			}
 			return this.threadName + " (loop " + this.index + ") has not run a task for " + this.waiting.toMillis()
 					+ " ms";
 		}

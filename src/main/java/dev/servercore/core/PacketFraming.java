@@ -140,6 +140,14 @@ public final class PacketFraming {
 		return this.encoder;
 	}
 
+	/**
+	 * Returns the bytes a decoder made by {@link #newDecoder()} holds for an unfinished packet: the capacity
+	 * of its cumulation buffer, 0 when it holds none.
+	 */
+	static int bufferedBytes(ChannelHandler decoder) {
+		return (decoder instanceof PacketDecoder packetDecoder) ? packetDecoder.bufferedBytes() : 0;
+	}
+
 	@Override
 	public String toString() {
 		return isRaw() ? "raw" : "length-prefixed(" + this.lengthFieldBytes + " bytes, " + this.byteOrder
@@ -155,6 +163,10 @@ public final class PacketFraming {
 		PacketDecoder(PacketFraming framing) {
 			super(framing.byteOrder, framing.maxSize + framing.lengthFieldBytes, 0, framing.lengthFieldBytes,
 					framing.lengthIncludesHeader ? -framing.lengthFieldBytes : 0, framing.lengthFieldBytes, true);
+		}
+
+		int bufferedBytes() {
+			return internalBuffer().capacity();
 		}
 
 		// Set by the first framing error: the stream has lost its packet boundaries, so nothing after it is a

@@ -30,8 +30,8 @@ import reactor.netty.tcp.TcpServer;
  * ({@link CloseReason#SERVER_SHUTDOWN}), then the loops. {@link #drain(Duration)} comes before stop for a
  * restart that loses nothing: it closes the listener, tells the handler, and gives the sessions time to
  * finish before closing the rest. A failed accept or a broken connection never stops
- * the server: Reactor Netty pauses accepting for a second on an accept error, and a session's failure
- * closes that session only.
+ * the server: accepting pauses for a second on an accept error (out of file descriptors included, on every
+ * transport: {@link AcceptPause}), and a session's failure closes that session only.
  *
  * <pre>
  * EventLoops loops = EventLoops.create(Transport.AUTO, 4, "servercore-io");
@@ -110,6 +110,8 @@ public final class ServerCore {
 			// this, io_uring drops writes still in flight when the read side ends.
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.doOnChannelInit(pipeline)
+			// Out of descriptors at accept: pause, log, count, on every transport.
+			.doOnBound((bound) -> bound.channel().pipeline().addFirst(AcceptPause.NAME, new AcceptPause(pipeline.metrics())))
 			// Sessions end when their channel closes, not when a publisher completes.
 			.handle((inbound, outbound) -> Mono.never());
 		if (host != null && !host.isEmpty()) {
@@ -149,13 +151,31 @@ public final class ServerCore {
 	}
 
 	/**
-	 * Closes the listener: new connections are refused, open sessions go on. Idempotent.
+	 * Closes the listener: new connections are refused, open sessions go on. Waits at most the lifecycle
+	 * timeout; never throws: a listener whose event loop is stalled or dead is logged and left closing.
+	 * Idempotent.
 	 */
 	public void stopAccepting() {
+		stopAccepting(this.lifecycleTimeout);
+	}
+
+	private void stopAccepting(Duration wait) {
 		DisposableServer listener = this.server;
-		if (listener != null && !listener.isDisposed()) {
-			listener.disposeNow(this.lifecycleTimeout);
+		if (listener == null || listener.isDisposed()) {
+			return;
+		}
+		listener.dispose();
+		if (wait.isZero()) {
+			return;
+		}
+		try {
+			listener.onDispose().block(wait);
 			logger.debug("servercore stopped accepting on {}", this.boundAddress);
+		}
+		catch (IllegalStateException ex) {
+			// Reactor's timeout: the listener's event loop did not run the close in time.
+			logger.warn("servercore listener on {} not closed after {} ms: its event loop is stalled or dead",
+					this.boundAddress, wait.toMillis());
 		}
 	}
 
@@ -165,18 +185,38 @@ public final class ServerCore {
 	 * @return {@code true} if every session closed in time
 	 */
 	public boolean closeSessions(CloseReason reason) {
-		try {
-			this.registry.closeAll(reason).get(this.lifecycleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		return closeSessions(reason, this.lifecycleTimeout);
+	}
+
+	private boolean closeSessions(CloseReason reason, Duration wait) {
+		List<CompletableFuture<CloseReason>> closing = new ArrayList<>();
+		int stranded = 0;
+		for (Session session : this.registry.snapshot()) {
+			if (isStranded(session)) {
+				stranded++;
+				continue;
+			}
+			try {
+				session.close(reason);
+				closing.add(session.closeFuture().toCompletableFuture());
+			}
+			catch (RejectedExecutionException ex) {
+				stranded++;
+			}
+		}
+		if (stranded > 0) {
+			logger.warn("servercore: {} sessions are on an event loop that has ended and cannot be closed", stranded);
+		}
+		if (awaitAll(closing, wait.toNanos())) {
 			return true;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("servercore: {} sessions still open after {}", this.registry.size(), this.lifecycleTimeout);
-			return false;
-		}
+		logger.warn("servercore: {} sessions still open after {} ms", this.registry.size() - stranded, wait.toMillis());
+		return false;
+	}
+
+	// A session whose event loop has ended (a dead loop) can neither close nor be waited for.
+	private static boolean isStranded(Session session) {
+		return session.eventLoop().isShuttingDown();
 	}
 
 	/**
@@ -200,12 +240,15 @@ public final class ServerCore {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		this.draining = true;
-		stopAccepting();
+		// Waiting for the listener counts against the drain timeout (a wedged loop does not make the drain longer);
+		// a drain without one still waits for the listener, within the lifecycle timeout.
+		boolean shorter = !timeout.isZero() && timeout.compareTo(this.lifecycleTimeout) < 0;
+		stopAccepting(shorter ? timeout : this.lifecycleTimeout);
 		Set<Long> told = new HashSet<>();
 		// Each pass tells the sessions not yet told (one accepted just before the listener closed may register
 		// late) and waits for the open ones to end, until none is left or the time is up.
 		while (true) {
-			List<Session> open = this.registry.snapshot();
+			List<Session> open = this.registry.snapshot().stream().filter((session) -> !isStranded(session)).toList();
 			if (open.isEmpty()) {
 				break;
 			}
@@ -214,21 +257,27 @@ public final class ServerCore {
 				if (told.add(session.id())) {
 					tellDraining(session);
 				}
-				closed.add(session.closeFuture().toCompletableFuture());
+				closed.add(session.closed());
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0 || !awaitAll(closed, remaining)) {
 				break;
 			}
 		}
-		int closedByServer = this.registry.size();
+		// Sessions registered after the last pass are told too, so every session closed here was told first and
+		// leftOnTheirOwn cannot go negative. Sessions stranded on a dead loop can be neither told nor closed.
+		List<Session> remaining = this.registry.snapshot().stream().filter((session) -> !isStranded(session)).toList();
+		for (Session session : remaining) {
+			if (told.add(session.id())) {
+				tellDraining(session);
+			}
+		}
+		int closedByServer = remaining.size();
 		if (closedByServer > 0) {
 			closeSessions(CloseReason.SERVER_SHUTDOWN);
 		}
 		DrainResult result = new DrainResult(told.size(), closedByServer, Duration.ofNanos(System.nanoTime() - start));
-		logger.info("servercore drained in {} ms: {} sessions, {} ended on their own, {} closed with {} after the "
-				+ "{} ms drain timeout", result.duration().toMillis(), result.sessions(), result.leftOnTheirOwn(),
-				result.closedByServer(), CloseReason.SERVER_SHUTDOWN, timeout.toMillis());
+		logger.info("servercore drained in {} ms: {}", result.duration().toMillis(), describe(result, timeout));
 		return result;
 	}
 
@@ -242,12 +291,26 @@ public final class ServerCore {
 
 	/**
 	 * Stops the server: the listener, then the sessions ({@link CloseReason#SERVER_SHUTDOWN}), then the
-	 * event loops. Idempotent.
+	 * event loops, each step within the lifecycle timeout. Never throws: a step that does not finish in time
+	 * (a stalled or dead event loop) is logged and the next one runs. Idempotent.
 	 */
 	public synchronized void stop() {
-		stopAccepting();
-		closeSessions(CloseReason.SERVER_SHUTDOWN);
-		this.loops.disposeLater().block(this.lifecycleTimeout);
+		long deadline = System.nanoTime() + this.lifecycleTimeout.toNanos();
+		stopAccepting(remaining(deadline));
+		if (this.registry.size() > 0) {
+			closeSessions(CloseReason.SERVER_SHUTDOWN, remaining(deadline));
+		}
+		try {
+			this.loops.disposeLater().block(remaining(deadline));
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("servercore event loops not stopped within the {} ms lifecycle timeout: a loop is stalled",
+					this.lifecycleTimeout.toMillis());
+		}
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 	/**
@@ -290,6 +353,23 @@ public final class ServerCore {
 	 */
 	public EventLoops loops() {
 		return this.loops;
+	}
+
+	// For example "2 sessions, 1 ended on their own, 1 closed with SERVER_SHUTDOWN after the 500 ms drain
+	// timeout", "1 session, 1 ended on their own" or "no sessions".
+	static String describe(DrainResult result, Duration timeout) {
+		if (result.sessions() == 0) {
+			return "no sessions";
+		}
+		StringBuilder text = new StringBuilder();
+		text.append(result.sessions()).append((result.sessions() == 1) ? " session, " : " sessions, ");
+		text.append(result.leftOnTheirOwn()).append(" ended on their own");
+		if (result.closedByServer() > 0) {
+			text.append(", ").append(result.closedByServer()).append(" closed with ").append(CloseReason.SERVER_SHUTDOWN);
+			text.append(timeout.isZero() ? " at once (no drain timeout)"
+					: " after the " + timeout.toMillis() + " ms drain timeout");
+		}
+		return text.toString();
 	}
 
 	private static void tellDraining(Session session) {

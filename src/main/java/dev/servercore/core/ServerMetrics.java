@@ -28,6 +28,12 @@ public interface ServerMetrics {
 	}
 
 	/**
+	 * Accepting was paused because the process or the system ran out of file descriptors.
+	 */
+	default void acceptPaused() {
+	}
+
+	/**
 	 * One receive completion: the article's {@code transferredBytes}.
 	 * @param bytes the bytes of this read, positive
 	 */

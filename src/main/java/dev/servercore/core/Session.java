@@ -16,7 +16,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import org.slf4j.Logger;
@@ -45,6 +44,8 @@ public final class Session {
 
 	private static final VarHandle CLOSE_REASON;
 
+	private static final VarHandle BYTES_BUFFERED;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -54,6 +55,7 @@ public final class Session {
 			LAST_RECEIVE_MILLIS = lookup.findVarHandle(Session.class, "lastReceiveMillis", long.class);
 			BYTES_SENT = lookup.findVarHandle(Session.class, "bytesSent", long.class);
 			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
+			BYTES_BUFFERED = lookup.findVarHandle(Session.class, "bytesBuffered", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -72,6 +74,9 @@ public final class Session {
 
 	private final long sendQueueCap;
 
+	// Counts the payload queued for this session against the cap and the server's memory budget.
+	private final SendQueue sendQueue;
+
 	private final long closeFlushTimeoutMillis;
 
 	// The largest payload a packet may carry with length-prefixed framing; 0 with raw framing.
@@ -81,6 +86,9 @@ public final class Session {
 	private ChannelHandlerContext wireContext;
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
+
+	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
+	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
 
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
@@ -93,15 +101,23 @@ public final class Session {
 
 	private long bytesSent;
 
+	// Bytes of an unfinished packet held by the decoder, measured after each read batch (PacketAssembly).
+	private long bytesBuffered;
+
+	// Set on the loop while the memory budget keeps this session from being read.
+	private volatile boolean readingPaused;
+
 	private volatile CloseReason closeReason;
 
-	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize) {
+	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
+			MemoryBudget budget) {
 		this.id = id;
 		this.channel = channel;
 		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
 		this.localAddress = (InetSocketAddress) channel.localAddress();
 		this.openedAtMillis = System.currentTimeMillis();
 		this.sendQueueCap = sendQueueCap;
+		this.sendQueue = new SendQueue(channel, sendQueueCap, budget);
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
 		this.maxPacketSize = maxPacketSize;
 	}
@@ -180,12 +196,30 @@ public final class Session {
 	}
 
 	/**
-	 * Returns the bytes waiting to be sent: queued writes not yet taken by the socket.
+	 * Returns the payload bytes waiting to be sent: sends not yet written to the socket in full (packet headers
+	 * not included). Exact at any moment, from any thread; never above the send-queue cap.
 	 * @return the bytes queued for sending
 	 */
 	public long bytesQueued() {
-		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		return (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+		return this.sendQueue.bytes();
+	}
+
+	/**
+	 * Returns the bytes held for an unfinished packet (length-prefixed framing): the capacity of the decoder's
+	 * buffer, measured after each read.
+	 * @return the bytes buffered, 0 when no packet is partly received
+	 */
+	public long bytesBuffered() {
+		return (long) BYTES_BUFFERED.getOpaque(this);
+	}
+
+	/**
+	 * Returns whether the server has stopped reading from this session because the memory budget is past its
+	 * soft mark and this session is among those holding the most.
+	 * @return {@code true} while reading is paused
+	 */
+	public boolean isReadingPaused() {
+		return this.readingPaused;
 	}
 
 	/**
@@ -210,7 +244,15 @@ public final class Session {
 	 * @return the close stage
 	 */
 	public CompletionStage<CloseReason> closeFuture() {
-		return this.closeFuture.minimalCompletionStage();
+		return this.closeStage;
+	}
+
+	/**
+	 * The close future itself, for the core's own waits: {@code toCompletableFuture()} on the public stage
+	 * would add a dependent on every call.
+	 */
+	CompletableFuture<CloseReason> closed() {
+		return this.closeFuture;
 	}
 
 	/**
@@ -236,14 +278,15 @@ public final class Session {
 	 * its header is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
-	 * is closed. If queuing {@code data} would take the bytes waiting for this peer past the send-queue cap,
-	 * the peer is not reading: the data is released and the session closed with
-	 * {@link CloseReason#SLOW_CONSUMER}, so a session never holds more than the cap.
+	 * is closed. If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
+	 * (checked atomically, whatever the number of sending threads), the peer is not reading: the data is
+	 * released and the session closed with {@link CloseReason#SLOW_CONSUMER}, so a session never holds more
+	 * than the cap. The same happens if the server's memory budget has no room left (see {@link MemoryBudget}).
 	 * @param data the bytes to send; ownership passes to the session
 	 * @return {@code true} if the data was queued, {@code false} if it was released because the session is
 	 * closed or was just closed as a slow consumer
-	 * @throws IllegalArgumentException with length-prefixed framing, if {@code data} is larger than the
-	 * maximum packet size (it is released)
+	 * @throws IllegalArgumentException if {@code data} alone is larger than the send-queue cap, or, with
+	 * length-prefixed framing, than the maximum packet size (it is released)
 	 */
 	public boolean send(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
@@ -252,18 +295,37 @@ public final class Session {
 			return false;
 		}
 		int size = data.readableBytes();
-		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
-			data.release();
-			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
-					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		try {
+			checkPacketSize(size);
 		}
-		if (this.sendQueueCap > 0 && bytesQueued() + size > this.sendQueueCap) {
+		catch (IllegalArgumentException ex) {
+			data.release();
+			throw ex;
+		}
+		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
+			data.release();
+			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
+					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
+					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
+		}
+		if (!this.sendQueue.reserve(size) || !this.sendQueue.reserveInBudget(size)) {
 			data.release();
 			close(CloseReason.SLOW_CONSUMER);
 			return false;
 		}
-		this.channel.writeAndFlush(data, this.channel.voidPromise());
+		// The queue is the write's promise: it gives the bytes back once they are written or dropped.
+		this.channel.writeAndFlush(data, this.sendQueue);
 		return true;
+	}
+
+	/**
+	 * Fails if a payload of {@code size} bytes cannot be sent as one packet with this session's framing.
+	 */
+	void checkPacketSize(int size) {
+		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
+			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
+					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
 	}
 
 	/**
@@ -368,6 +430,40 @@ public final class Session {
 		}
 	}
 
+	SendQueue sendQueue() {
+		return this.sendQueue;
+	}
+
+	long bytesHeld() {
+		return bytesQueued() + bytesBuffered();
+	}
+
+	// Memory budget hooks: any thread, acted on the session's loop.
+
+	boolean pauseReading() {
+		if (!isOpen()) {
+			return false;
+		}
+		this.channel.eventLoop().execute(() -> {
+			if (isOpen() && !this.readingPaused) {
+				this.readingPaused = true;
+				this.channel.config().setAutoRead(false);
+			}
+		});
+		return true;
+	}
+
+	void resumeReading() {
+		this.channel.eventLoop().execute(() -> {
+			if (this.readingPaused) {
+				this.readingPaused = false;
+				if (isOpen()) {
+					this.channel.config().setAutoRead(true);
+				}
+			}
+		});
+	}
+
 	void wireContext(ChannelHandlerContext context) {
 		this.wireContext = context;
 	}
@@ -389,6 +485,10 @@ public final class Session {
 
 	void recordPacket() {
 		PACKETS_RECEIVED.setOpaque(this, this.packetsReceived + 1);
+	}
+
+	void recordBuffered(long bytes) {
+		BYTES_BUFFERED.setOpaque(this, bytes);
 	}
 
 	void recordWrite(int bytes) {

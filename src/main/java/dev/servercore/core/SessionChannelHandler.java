@@ -200,9 +200,16 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	// No reason given before the channel went inactive: the peer closed (the zero-byte completion).
+	// No reason given before the channel went inactive: say what closed it. The peer's close and reset arrive
+	// as events first; what is left is the loop shutting down or code closing the channel itself.
 	private CloseReason reasonWhenNoneGiven(ChannelHandlerContext ctx) {
-		return CloseReason.PEER_CLOSED;
+		if (this.inputShutdown) {
+			return CloseReason.PEER_CLOSED;
+		}
+		if (ctx.executor().isShuttingDown()) {
+			return CloseReason.SERVER_SHUTDOWN;
+		}
+		return CloseReason.CLOSED_BY_APPLICATION;
 	}
 
 	private void record(Runnable metric, String name) {

@@ -65,11 +65,18 @@ public final class SessionRegistry {
 	 * @param data the bytes (one packet payload with length-prefixed framing); ownership passes to the
 	 * registry, which releases it
 	 * @return the number of sessions the data was queued for
+	 * @throws IllegalArgumentException if the payload is larger than a session's maximum packet size; it is
+	 * then sent to no session (and released)
 	 */
 	public int broadcast(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
 		int sent = 0;
 		try {
+			// Check first: a payload too large for one session's framing must not reach any of them.
+			int size = data.readableBytes();
+			for (Session session : this.sessions.values()) {
+				session.checkPacketSize(size);
+			}
 			for (Session session : this.sessions.values()) {
 				if (session.send(data.retainedDuplicate())) {
 					sent++;
@@ -92,7 +99,7 @@ public final class SessionRegistry {
 		List<CompletableFuture<CloseReason>> closed = new ArrayList<>();
 		for (Session session : this.sessions.values()) {
 			session.close(reason);
-			closed.add(session.closeFuture().toCompletableFuture());
+			closed.add(session.closed());
 		}
 		return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
 	}

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param halfCloseGrace how long a session whose peer shut down its output stays writable for answers still
  * being prepared (for example on another thread) before it closes with {@link CloseReason#PEER_CLOSED}; zero
  * closes it as soon as what was sent is flushed
+ * @param packetAssemblyTimeout with length-prefixed framing, a packet not complete this long after its first
+ * bytes closes the session with {@link CloseReason#INCOMPLETE_PACKET}; zero turns it off
  */
 public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout,
-		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress, Duration halfCloseGrace) {
+		Duration idleTimeout, int maxSessions, int maxSessionsPerAddress, Duration halfCloseGrace,
+		Duration packetAssemblyTimeout) {
 
 	/** Default send-queue cap: 1 MiB. */
 	public static final long DEFAULT_SEND_QUEUE_CAP = 1024 * 1024;
@@ -35,6 +38,9 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	/** Default session limit: 10,000. */
 	public static final int DEFAULT_MAX_SESSIONS = 10_000;
 
+	/** Default packet assembly timeout: 30 seconds. */
+	public static final Duration DEFAULT_PACKET_ASSEMBLY_TIMEOUT = Duration.ofSeconds(30);
+
 	/** The defaults: raw framing, 1 MiB send-queue cap, 60 s idle timeout, 10,000 sessions. */
 	public static final SessionSettings DEFAULTS = new SessionSettings(PacketFraming.RAW, DEFAULT_SEND_QUEUE_CAP,
 			DEFAULT_CLOSE_FLUSH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS, 0, DEFAULT_HALF_CLOSE_GRACE);
@@ -44,12 +50,15 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 		Objects.requireNonNull(closeFlushTimeout, "closeFlushTimeout");
 		Objects.requireNonNull(idleTimeout, "idleTimeout");
 		Objects.requireNonNull(halfCloseGrace, "halfCloseGrace");
+		Objects.requireNonNull(packetAssemblyTimeout, "packetAssemblyTimeout");
 		requireNotNegative(sendQueueCap, "sendQueueCap");
 		requireNotNegative(maxSessions, "maxSessions");
 		requireNotNegative(maxSessionsPerAddress, "maxSessionsPerAddress");
-		if (closeFlushTimeout.isNegative() || idleTimeout.isNegative() || halfCloseGrace.isNegative()) {
+		if (closeFlushTimeout.isNegative() || idleTimeout.isNegative() || halfCloseGrace.isNegative()
+				|| packetAssemblyTimeout.isNegative()) {
 			throw new IllegalArgumentException("Timeouts must not be negative, were: closeFlushTimeout="
-					+ closeFlushTimeout + ", idleTimeout=" + idleTimeout + ", halfCloseGrace=" + halfCloseGrace);
+					+ closeFlushTimeout + ", idleTimeout=" + idleTimeout + ", halfCloseGrace=" + halfCloseGrace
+					+ ", packetAssemblyTimeout=" + packetAssemblyTimeout);
 		}
 	}
 
@@ -69,13 +78,29 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	}
 
 	/**
+	 * Settings with the default packet assembly timeout.
+	 * @param framing how the byte stream is cut into packets
+	 * @param sendQueueCap bytes that may wait to be sent to one session, 0 for no cap
+	 * @param closeFlushTimeout how long a closing session may flush
+	 * @param idleTimeout nothing received for this long closes the session; zero turns it off
+	 * @param maxSessions the most open sessions; 0 for no limit
+	 * @param maxSessionsPerAddress the most open sessions from one client address; 0 for no limit
+	 * @param halfCloseGrace how long a half-closed session stays writable
+	 */
+	public SessionSettings(PacketFraming framing, long sendQueueCap, Duration closeFlushTimeout, Duration idleTimeout,
+			int maxSessions, int maxSessionsPerAddress, Duration halfCloseGrace) {
+		this(framing, sendQueueCap, closeFlushTimeout, idleTimeout, maxSessions, maxSessionsPerAddress,
+				halfCloseGrace, DEFAULT_PACKET_ASSEMBLY_TIMEOUT);
+	}
+
+	/**
 	 * Returns these settings with another framing.
 	 * @param framing the framing
 	 * @return new settings
 	 */
 	public SessionSettings withFraming(PacketFraming framing) {
 		return new SessionSettings(framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				this.maxSessions, this.maxSessionsPerAddress, this.halfCloseGrace);
+				this.maxSessions, this.maxSessionsPerAddress, this.halfCloseGrace, this.packetAssemblyTimeout);
 	}
 
 	/**
@@ -86,7 +111,17 @@ public record SessionSettings(PacketFraming framing, long sendQueueCap, Duration
 	 */
 	public SessionSettings withLimits(int maxSessions, int maxSessionsPerAddress) {
 		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
-				maxSessions, maxSessionsPerAddress, this.halfCloseGrace);
+				maxSessions, maxSessionsPerAddress, this.halfCloseGrace, this.packetAssemblyTimeout);
+	}
+
+	/**
+	 * Returns these settings with another packet assembly timeout.
+	 * @param packetAssemblyTimeout the timeout, zero to turn it off
+	 * @return new settings
+	 */
+	public SessionSettings withPacketAssemblyTimeout(Duration packetAssemblyTimeout) {
+		return new SessionSettings(this.framing, this.sendQueueCap, this.closeFlushTimeout, this.idleTimeout,
+				this.maxSessions, this.maxSessionsPerAddress, this.halfCloseGrace, packetAssemblyTimeout);
 	}
 
 	private static void requireNotNegative(long value, String name) {

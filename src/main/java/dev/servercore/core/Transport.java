@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 
@@ -19,11 +20,13 @@ import io.netty.channel.uring.IoUringSocketChannel;
  * The I/O mechanism under the event loops: the JVM's counterpart of the completion port.
  *
  * <p>{@code IO_URING} is Linux's completion API and the closest match to IOCP; {@code EPOLL} and {@code NIO}
- * are readiness based. {@code AUTO} takes the best that works on this machine.
+ * are readiness based. {@code AUTO} takes epoll where it works, else NIO: io_uring is opt-in, because it can
+ * miss a reset that arrives with data (docs/known-issues.md), container runtimes' default seccomp profiles
+ * block it, and on this project's benchmarks it was not ahead of epoll overall (docs/performance.md).
  */
 public enum Transport {
 
-	/** The best available: io_uring, then epoll, then NIO. */
+	/** Epoll where available, else NIO; io_uring only when asked for. */
 	AUTO,
 
 	/** Linux io_uring (completion based, like IOCP). */
@@ -43,9 +46,6 @@ public enum Transport {
 	public Transport resolve() {
 		switch (this) {
 			case AUTO:
-				if (isIoUringAvailable()) {
-					return IO_URING;
-				}
 				return isEpollAvailable() ? EPOLL : NIO;
 			case IO_URING:
 				if (!isIoUringAvailable()) {
@@ -72,10 +72,11 @@ public enum Transport {
 		return name().toLowerCase(java.util.Locale.ROOT);
 	}
 
-	IoHandlerFactory ioHandlerFactory() {
+	IoHandlerFactory ioHandlerFactory(IoUringSettings ioUring) {
 		switch (this) {
 			case IO_URING:
-				return IoUringIoHandler.newFactory();
+				return IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(ioUring.ringSize())
+					.setCqSize(ioUring.completionQueueSize()));
 			case EPOLL:
 				return EpollIoHandler.newFactory();
 			case NIO:

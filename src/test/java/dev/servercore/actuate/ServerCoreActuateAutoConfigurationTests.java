@@ -40,7 +40,7 @@ class ServerCoreActuateAutoConfigurationTests {
 	@Test
 	void sessionsEndpointExistsOnlyWhenExposed() {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(SessionsEndpoint.class));
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=sessions")
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=tcpsessions")
 			.run((context) -> assertThat(context).hasSingleBean(SessionsEndpoint.class)
 				.hasSingleBean(SessionsEndpointWebExtension.class));
 	}

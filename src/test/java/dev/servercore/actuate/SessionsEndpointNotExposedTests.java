@@ -39,9 +39,9 @@ class SessionsEndpointNotExposedTests {
 		try (TestClient client = TestClient.connect(this.port)) {
 			client.send(new byte[] { 1 });
 			assertThat(client.read(1)).containsExactly(1);
-			assertThat(actuator.status("/actuator/sessions")).isEqualTo(404);
-			assertThat(actuator.status("/actuator/sessions/1")).isEqualTo(404);
-			assertThat(actuator.delete("/actuator/sessions/1").statusCode()).isEqualTo(404);
+			assertThat(actuator.status("/actuator/tcpsessions")).isEqualTo(404);
+			assertThat(actuator.status("/actuator/tcpsessions/1")).isEqualTo(404);
+			assertThat(actuator.delete("/actuator/tcpsessions/1").statusCode()).isEqualTo(404);
 			assertThat(actuator.get("/actuator").body()).doesNotContain("sessions").contains("prometheus");
 			assertThat(this.context.getBeanNamesForType(SessionsEndpoint.class)).isEmpty();
 		}

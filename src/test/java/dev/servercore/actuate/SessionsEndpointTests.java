@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Import(EchoHandlerConfiguration.class)
 @SpringBootTest(classes = ServerCoreApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "servercore.port=0", "management.endpoints.web.exposure.include=health,sessions" })
+		properties = { "servercore.port=0", "management.endpoints.web.exposure.include=health,tcpsessions" })
 class SessionsEndpointTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
@@ -66,7 +66,7 @@ class SessionsEndpointTests {
 			await().atMost(WAIT).until(() -> this.registry.size() == 3);
 			List<Session> sessions = this.registry.snapshot();
 
-			HttpResponse<String> all = this.actuator.get("/actuator/sessions");
+			HttpResponse<String> all = this.actuator.get("/actuator/tcpsessions");
 			assertThat(all.statusCode()).isEqualTo(200);
 			assertThat(all.body()).contains("\"count\":3")
 				.contains("\"id\":" + sessions.get(0).id())
@@ -77,7 +77,7 @@ class SessionsEndpointTests {
 				.contains("\"openedAt\":\"")
 				.contains("\"lastReceiveAt\":\"");
 
-			HttpResponse<String> page = this.actuator.get("/actuator/sessions?offset=1&limit=1");
+			HttpResponse<String> page = this.actuator.get("/actuator/tcpsessions?offset=1&limit=1");
 			assertThat(page.statusCode()).isEqualTo(200);
 			assertThat(page.body()).contains("\"count\":3", "\"offset\":1", "\"limit\":1")
 				.contains("\"id\":" + sessions.get(1).id())
@@ -85,7 +85,7 @@ class SessionsEndpointTests {
 				.doesNotContain("\"id\":" + sessions.get(2).id() + ",");
 
 			Session second = sessions.get(1);
-			HttpResponse<String> one = this.actuator.get("/actuator/sessions/" + second.id());
+			HttpResponse<String> one = this.actuator.get("/actuator/tcpsessions/" + second.id());
 			assertThat(one.statusCode()).isEqualTo(200);
 			assertThat(one.body()).contains("\"id\":" + second.id() + ",")
 				.contains("\"remoteAddress\":\"127.0.0.1:" + clients.get(1).socket().getLocalPort() + "\"")
@@ -105,7 +105,7 @@ class SessionsEndpointTests {
 			};
 			this.registry.addListener(listener);
 			try {
-				HttpResponse<String> kicked = this.actuator.delete("/actuator/sessions/" + second.id());
+				HttpResponse<String> kicked = this.actuator.delete("/actuator/tcpsessions/" + second.id());
 				assertThat(kicked.statusCode()).isEqualTo(200);
 				assertThat(kicked.body()).contains("\"closeReason\":\"KICKED\"");
 				assertThat(clients.get(1).isClosedByServer()).isTrue();
@@ -123,8 +123,8 @@ class SessionsEndpointTests {
 			finally {
 				this.registry.removeListener(listener);
 			}
-			assertThat(this.actuator.status("/actuator/sessions/" + second.id())).isEqualTo(404);
-			assertThat(this.actuator.get("/actuator/sessions").body()).contains("\"count\":2");
+			assertThat(this.actuator.status("/actuator/tcpsessions/" + second.id())).isEqualTo(404);
+			assertThat(this.actuator.get("/actuator/tcpsessions").body()).contains("\"count\":2");
 		}
 		finally {
 			clients.forEach(TestClient::close);
@@ -133,16 +133,23 @@ class SessionsEndpointTests {
 
 	@Test
 	void anUnknownIdIsNotFound() {
-		assertThat(this.actuator.status("/actuator/sessions/987654")).isEqualTo(404);
-		assertThat(this.actuator.delete("/actuator/sessions/987654").statusCode()).isEqualTo(404);
+		assertThat(this.actuator.status("/actuator/tcpsessions/987654")).isEqualTo(404);
+		assertThat(this.actuator.delete("/actuator/tcpsessions/987654").statusCode()).isEqualTo(404);
 	}
 
 	@Test
 	void aBadPageIsABadRequest() {
-		assertThat(this.actuator.status("/actuator/sessions?limit=0")).isEqualTo(400);
-		assertThat(this.actuator.status("/actuator/sessions?limit=" + (SessionsEndpoint.MAX_LIMIT + 1))).isEqualTo(400);
-		assertThat(this.actuator.status("/actuator/sessions?offset=-1")).isEqualTo(400);
-		assertThat(this.actuator.get("/actuator/sessions").body()).contains("\"count\":0", "\"limit\":100",
+		assertThat(this.actuator.status("/actuator/tcpsessions?limit=0")).isEqualTo(400);
+		assertThat(this.actuator.status("/actuator/tcpsessions?limit=" + (SessionsEndpoint.MAX_LIMIT + 1))).isEqualTo(400);
+		assertThat(this.actuator.status("/actuator/tcpsessions?offset=-1")).isEqualTo(400);
+		// The answer says why.
+		assertThat(this.actuator.get("/actuator/tcpsessions?limit=0").body())
+			.contains("limit must be between 1 and " + SessionsEndpoint.MAX_LIMIT + ", was: 0");
+		HttpResponse<String> notANumber = this.actuator.get("/actuator/tcpsessions?limit=ten");
+		assertThat(notANumber.statusCode()).isEqualTo(400);
+		assertThat(notANumber.body()).contains("limit must be a whole number, was: ten");
+		assertThat(this.actuator.get("/actuator/tcpsessions?offset=-1").body()).contains("offset must not be negative");
+		assertThat(this.actuator.get("/actuator/tcpsessions").body()).contains("\"count\":0", "\"limit\":100",
 				"\"sessions\":[]");
 	}
 

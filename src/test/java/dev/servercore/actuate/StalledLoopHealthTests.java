@@ -30,13 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A handler that blocks its event loop on purpose turns health, liveness and readiness DOWN, naming the
- * loop, and UP again once it is released.
+ * A handler that blocks its event loop on purpose turns readiness DOWN past the short loop deadline while
+ * liveness stays UP (a slow loop must not get the pod restarted), then liveness DOWN too past the longer
+ * liveness deadline, naming the loop; all UP again once it is released.
  */
 @SpringBootTest(classes = { ServerCoreApplication.class, StalledLoopHealthTests.BlockingHandlerConfiguration.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "servercore.port=0", "servercore.io.workers=2", "servercore.io.probe-interval=50ms",
-				"servercore.health.loop-deadline=300ms" })
+				"servercore.health.loop-deadline=300ms", "servercore.health.loop-liveness-deadline=4s" })
 class StalledLoopHealthTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
@@ -64,6 +65,11 @@ class StalledLoopHealthTests {
 				String thread = this.handler.blockedThread;
 				int index = indexOf(this.handler.blockedLoop);
 				assertThat(thread).startsWith("servercore-io-");
+
+				await().atMost(WAIT).until(() -> actuator.status("/actuator/health/readiness") == 503);
+				assertThat(actuator.get("/actuator/health/readiness").body()).contains(thread + " (loop " + index + ")");
+				// Past the short deadline only: no restart yet.
+				assertThat(actuator.status("/actuator/health/liveness")).isEqualTo(200);
 
 				await().atMost(WAIT).until(() -> actuator.status("/actuator/health/liveness") == 503);
 				HttpResponse<String> liveness = actuator.get("/actuator/health/liveness");

@@ -1,5 +1,9 @@
 package dev.servercore.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -8,6 +12,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +32,7 @@ class ServerCoreDefaultsTests {
 				.isEqualTo("health,info,metrics,prometheus");
 			assertThat(environment.getProperty("management.endpoint.health.show-details")).isEqualTo("always");
 			assertThat(environment.getProperty("management.endpoint.health.group.liveness.include"))
-				.isEqualTo("livenessState,servercore/loops");
+				.isEqualTo("livenessState,servercore/loopsAlive");
 			assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
 				.isEqualTo("readinessState,servercore");
 			assertThat(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("30s");
@@ -57,6 +62,17 @@ class ServerCoreDefaultsTests {
 			assertThat(environment.getProperty("server.port")).isEqualTo("0");
 			assertThat(environment.getPropertySources().get(ServerCoreDefaults.PROPERTY_SOURCE_NAME).getProperty("server.port"))
 				.isEqualTo(8081);
+		}
+	}
+
+	@Test
+	void everyDefaultIsDocumentedWithItsValueInTheConfigurationPage() throws IOException {
+		String page = Files.readString(Path.of("docs", "configuration.md"));
+		EnumerablePropertySource<?> defaults = (EnumerablePropertySource<?>) ServerCoreDefaults.propertySource();
+		assertThat(defaults.getPropertyNames()).isNotEmpty();
+		for (String name : defaults.getPropertyNames()) {
+			assertThat(page).as("docs/configuration.md row for " + name)
+				.contains("| `" + name + "` | `" + defaults.getProperty(name) + "` |");
 		}
 	}
 

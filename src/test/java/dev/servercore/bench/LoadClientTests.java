@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.servercore.actuate.ServerCoreMeters;
 import dev.servercore.app.ServerCoreApplication;
+import dev.servercore.core.CloseReason;
 import dev.servercore.core.SessionRegistry;
 import dev.servercore.support.EchoHandlerConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,9 @@ class LoadClientTests {
 	@Autowired
 	SessionRegistry registry;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@BeforeEach
 	void noSessionLeftByAnotherTest() {
 		await().atMost(WAIT).until(() -> this.registry.size() == 0);
@@ -63,6 +69,31 @@ class LoadClientTests {
 			.contains("\"success\": true")
 			.containsPattern("\"messages\": [1-9]");
 		assertThat(hgrm).content().contains("Value     Percentile TotalCount 1/(1-Percentile)");
+	}
+
+	@Test
+	void aCleanRunClosesItsConnectionsGracefullySoTheServerSeesPeerClosedNotReset() {
+		double peerClosed = closed(CloseReason.PEER_CLOSED);
+		double reset = closed(CloseReason.RESET);
+		double all = closedForAnyReason();
+		// Streaming: up to 512 KiB in flight on each connection when the run ends, echoes arrive while it closes.
+		// The client's best transport (io_uring here) is where a plain close reset every connection.
+		assertSuccess(run("--mode", "stream", "--connections", "4", "--size", "16KiB", "--transport=auto"));
+		await().atMost(WAIT).until(() -> closedForAnyReason() - all >= 4);
+		assertThat(closed(CloseReason.RESET) - reset).as("sessions closed with RESET").isZero();
+		assertThat(closed(CloseReason.PEER_CLOSED) - peerClosed).as("sessions closed with PEER_CLOSED").isEqualTo(4);
+	}
+
+	@Test
+	void progressLinesCarryUnitsAndAShortWarmupStillPrintsOne() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int status = BenchCommand.run(new String[] { "--port", Integer.toString(this.port), "--connections", "2",
+				"--warmup", "300ms", "--duration", "300ms", "--transport=nio" },
+				new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+		String printed = out.toString(StandardCharsets.UTF_8);
+		assertThat(status).as(printed).isZero();
+		assertThat(printed).containsPattern("] warmup +[\\d,]+ msgs/s +[\\d,.]+ MB/s +p99 [\\d.]+ us ")
+			.containsPattern("] measure +[\\d,]+ msgs/s +[\\d,.]+ MB/s +p99 [\\d.]+ us ");
 	}
 
 	@Test
@@ -110,6 +141,21 @@ class LoadClientTests {
 				"--no-progress", "--transport=nio" }, 0, all, 0, 8);
 		System.arraycopy(args, 0, all, 8, args.length);
 		return new LoadClient(BenchOptions.parse(all), System.out).run();
+	}
+
+	private double closed(CloseReason reason) {
+		return this.meters.get(ServerCoreMeters.SESSIONS_CLOSED)
+			.tag(ServerCoreMeters.REASON_TAG, reason.name())
+			.counter()
+			.count();
+	}
+
+	private double closedForAnyReason() {
+		double total = 0;
+		for (CloseReason reason : CloseReason.values()) {
+			total += closed(reason);
+		}
+		return total;
 	}
 
 	private static void assertSuccess(BenchSummary summary) {

@@ -112,6 +112,19 @@ class ServerCoreDrainTests {
 		}
 	}
 
+	@Test
+	void theDrainLineReadsRightWithNoneOrOneSession() {
+		Duration timeout = Duration.ofMillis(500);
+		assertThat(ServerCore.describe(new DrainResult(0, 0, Duration.ZERO), timeout)).isEqualTo("no sessions");
+		assertThat(ServerCore.describe(new DrainResult(1, 0, Duration.ZERO), timeout))
+			.isEqualTo("1 session, 1 ended on their own");
+		assertThat(ServerCore.describe(new DrainResult(2, 1, Duration.ZERO), timeout))
+			.isEqualTo("2 sessions, 1 ended on their own, 1 closed with SERVER_SHUTDOWN after the 500 ms drain timeout");
+		assertThat(ServerCore.describe(new DrainResult(1, 1, Duration.ZERO), Duration.ZERO))
+			.isEqualTo("1 session, 0 ended on their own, 1 closed with SERVER_SHUTDOWN at once (no drain timeout)");
+		assertThat(new DrainResult(1, 2, Duration.ZERO).leftOnTheirOwn()).isZero();
+	}
+
 	private void start(SessionHandler handler) {
 		EventLoops loops = EventLoops.create(Transport.AUTO, 1, "drain-test");
 		SessionRegistry registry = new SessionRegistry();

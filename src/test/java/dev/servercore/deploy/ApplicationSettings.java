@@ -1,8 +1,5 @@
 package dev.servercore.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import dev.servercore.autoconfigure.ServerCoreDefaults;
 import dev.servercore.autoconfigure.ServerCoreProperties;
 
@@ -10,14 +7,11 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.core.io.support.ResourcePropertySource;
 
 /**
- * The settings the application ships with: its own properties over the library's defaults
- * ({@link ServerCoreDefaults}) bound the way Spring Boot binds them, with {@link ServerCoreProperties}' defaults
- * for anything both leave out. The chart is checked against
- * these, so a port is written down in one place only.
+ * The settings the application ships with: the library's defaults ({@link ServerCoreDefaults}) bound the way
+ * Spring Boot binds them, with {@link ServerCoreProperties}' defaults for anything they leave out. The chart is
+ * checked against these, so a port is written down in one place only.
  */
 final class ApplicationSettings {
 
@@ -28,22 +22,15 @@ final class ApplicationSettings {
 	}
 
 	/**
-	 * Loads the application's properties and the library's defaults from the classpath (as packed into the jar).
+	 * Loads the library's defaults from the classpath (as packed into the jar).
 	 * @return the settings
 	 */
 	static ApplicationSettings shipped() {
-		try {
-			StandardEnvironment environment = new StandardEnvironment();
-			// Only the files: no system properties or environment variables of the build machine.
-			environment.getPropertySources().forEach((source) -> environment.getPropertySources().remove(source.getName()));
-			environment.getPropertySources().addLast(new ResourcePropertySource(
-					new ClassPathResource("dev/servercore/app/servercore-application.properties")));
-			environment.getPropertySources().addLast(ServerCoreDefaults.propertySource());
-			return new ApplicationSettings(new Binder(ConfigurationPropertySources.from(environment.getPropertySources())));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		StandardEnvironment environment = new StandardEnvironment();
+		// Only the defaults: no system properties or environment variables of the build machine.
+		environment.getPropertySources().forEach((source) -> environment.getPropertySources().remove(source.getName()));
+		environment.getPropertySources().addLast(ServerCoreDefaults.propertySource());
+		return new ApplicationSettings(new Binder(ConfigurationPropertySources.from(environment.getPropertySources())));
 	}
 
 	/** The game's TCP port: {@code servercore.port}. */

@@ -138,6 +138,22 @@ class HelmChartTests {
 	}
 
 	@Test
+	void theProbeSnippetInTheHealthPageIsWhatTheChartRenders() throws IOException {
+		String page = Files.readString(Path.of("docs", "health.md"));
+		Matcher snippet = Pattern.compile("(?s)```yaml\n(# in the pod spec.*?)```").matcher(page);
+		assertThat(snippet.find()).as("the pod spec snippet in docs/health.md").isTrue();
+		Map<String, Object> documented = HelmChart.<List<Map<String, Object>>>at(new Yaml().load(snippet.group(1)),
+				"containers").get(0);
+		Map<String, Object> rendered = container(this.chart.render(Map.of()));
+		for (String probe : List.of("livenessProbe", "readinessProbe")) {
+			for (String field : List.of("httpGet.path", "periodSeconds", "failureThreshold")) {
+				assertThat((Object) at(documented, probe + "." + field)).as(probe + "." + field)
+					.isEqualTo(at(rendered, probe + "." + field));
+			}
+		}
+	}
+
+	@Test
 	void gracePeriodExceedsPreStopPauseAndDrainTimeout() {
 		assertGracePeriodCoversTheDrain(this.chart.render(Map.of()));
 		assertGracePeriodCoversTheDrain(this.chart.render(HelmChart.ALL_ENABLED_VALUES, Map.of()));

@@ -3,11 +3,8 @@ package dev.servercore.diagnostics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.servercore.app.ServerCoreApplication;
 import org.junit.jupiter.api.Test;
@@ -22,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Start-up failures a newcomer meets are reported as Spring Boot reports a failed start ("APPLICATION FAILED
- * TO START", a description, an Action naming the property to change), not as a stack trace.
+ * TO START", a description, an Action naming the property to change), not as a stack trace. An unavailable
+ * transport needs a JVM of its own: {@code TransportTests}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureReportTests {
@@ -58,28 +56,6 @@ class StartupFailureReportTests {
 	void aValueThatDoesNotBindNamesTheProperty(CapturedOutput output) {
 		failToStart("--servercore.port=seven");
 		assertThat(report(output)).contains("servercore.port").contains("seven").contains("Action:");
-	}
-
-	@Test
-	void anUnavailableTransportNamesServercoreIoTransport() throws Exception {
-		// Native transports can only be switched off for a whole JVM (at class loading): start one.
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dio.netty.transport.noNative=true", "-cp", System.getProperty("java.class.path"),
-				ServerCoreApplication.class.getName(), "--servercore.port=0", "--servercore.io.transport=io_uring"));
-		command.addAll(List.of(EPHEMERAL));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		try {
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			assertThat(process.exitValue()).isNotZero();
-			assertThat(report(output)).contains("Property: servercore.io.transport")
-				.contains("Value: io_uring")
-				.contains("io_uring is not available on this machine")
-				.contains("Set servercore.io.transport to auto");
-		}
-		finally {
-			process.destroyForcibly();
-		}
 	}
 
 	private static void failToStart(String... args) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.servercore.autoconfigure.ServerCoreProperties;
+import dev.servercore.core.EchoHandler;
 import dev.servercore.core.SessionHandler;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,9 @@ class GameServerTests {
 
 	@Test
 	void theGamesHandlerReplacesTheEcho() {
-		assertThat(this.handler).isInstanceOf(PingHandler.class);
+		assertThat(this.handler).isNotInstanceOf(EchoHandler.class);
+		// The lambda of GameServerApplication#pingHandler.
+		assertThat(this.handler.getClass().getName()).startsWith(GameServerApplication.class.getName());
 	}
 
 	@Test
@@ -109,7 +112,7 @@ class GameServerTests {
 		assertThat(readiness.body()).contains("\"readinessState\"", "\"servercore\"", "\"listener\"", "\"loops\"");
 		HttpResponse<String> liveness = get("/actuator/health/liveness");
 		assertThat(liveness.statusCode()).isEqualTo(200);
-		assertThat(liveness.body()).contains("\"livenessState\"", "\"servercore\"", "\"loops\"")
+		assertThat(liveness.body()).contains("\"livenessState\"", "\"servercore\"", "\"loopsAlive\"")
 			.doesNotContain("\"listener\"");
 	}
 

@@ -1,0 +1,73 @@
+package dev.servercore.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.servercore.support.CoreServer;
+import dev.servercore.support.TestClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A reset storm on every transport: 200 clients, half of which echo once first (the other half send nothing), abort their connection
+ * (SO_LINGER 0) at the same time, are all counted {@code RESET}, none {@code PEER_CLOSED}; the registry
+ * empties and a new client is served.
+ */
+class ResetStormTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final int CLIENTS = 200;
+
+	@ParameterizedTest
+	@EnumSource(value = Transport.class, names = { "IO_URING", "EPOLL", "NIO" })
+	void resetsRightAfterConnectAreCountedAsReset(Transport transport) {
+		try (CoreServer server = CoreServer.start(transport, SessionSettings.DEFAULTS, new EchoHandler())) {
+			for (int i = 0; i < CLIENTS; i++) {
+				TestClient.connect(server.port()).reset();
+			}
+			await().atMost(WAIT)
+				.until(() -> server.closed(CloseReason.RESET.name()) + server.closed(CloseReason.PEER_CLOSED.name()) == CLIENTS);
+			assertThat(server.closed(CloseReason.PEER_CLOSED.name())).as("resets counted PEER_CLOSED").isZero();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Transport.class, names = { "IO_URING", "EPOLL", "NIO" })
+	void everyResetIsCountedAsReset(Transport transport) {
+		try (CoreServer server = CoreServer.start(transport, SessionSettings.DEFAULTS, new EchoHandler())) {
+			List<TestClient> clients = new ArrayList<>();
+			try {
+				for (int i = 0; i < CLIENTS; i++) {
+					TestClient client = TestClient.connect(server.port());
+					clients.add(client);
+					if (i % 2 == 0) {
+						client.send(new byte[] { (byte) i });
+					}
+				}
+				for (int i = 0; i < CLIENTS; i += 2) {
+					assertThat(clients.get(i).read(1)).containsExactly(i);
+				}
+				await().atMost(WAIT).until(() -> server.registry().size() == CLIENTS);
+				clients.forEach(TestClient::reset);
+			}
+			finally {
+				clients.forEach(TestClient::close);
+			}
+			await().atMost(WAIT).until(() -> server.registry().size() == 0);
+			await().atMost(WAIT)
+				.until(() -> server.closed(CloseReason.RESET.name()) + server.closed(CloseReason.PEER_CLOSED.name()) == CLIENTS);
+			assertThat(server.closed(CloseReason.PEER_CLOSED.name())).as("resets counted PEER_CLOSED").isZero();
+			assertThat(server.closed(CloseReason.RESET.name())).isEqualTo(CLIENTS);
+			try (TestClient client = TestClient.connect(server.port())) {
+				client.send(new byte[] { 9 });
+				assertThat(client.read(1)).containsExactly(9);
+			}
+		}
+	}
+
+}
