@@ -107,6 +107,12 @@ public final class Session {
 	// Set on the loop while the memory budget keeps this session from being read.
 	private volatile boolean readingPaused;
 
+	// The buffer being handed to onReceive and its reference count as the core left it (event loop only): a
+	// send of it with that count holds no reference of the handler's own, so it borrows one.
+	private ByteBuf receiving;
+
+	private int receivingRefCnt;
+
 	private volatile CloseReason closeReason;
 
 	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
@@ -278,7 +284,9 @@ public final class Session {
 	 * its header is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
-	 * is closed. If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
+	 * is closed. The one exception is the buffer {@code onReceive} is being handed, sent from that call without
+	 * a {@code retain()} of the handler's: the core still owns it, so the send takes a reference of its own.
+	 * If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
 	 * (checked atomically, whatever the number of sending threads), the peer is not reading: the data is
 	 * released and the session closed with {@link CloseReason#SLOW_CONSUMER}, so a session never holds more
 	 * than the cap. The same happens if the server's memory budget has no room left (see {@link MemoryBudget}).
@@ -290,6 +298,23 @@ public final class Session {
 	 */
 	public boolean send(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
+		boolean receiving = data == this.receiving && this.channel.eventLoop().inEventLoop();
+		if (receiving && data.refCnt() == this.receivingRefCnt) {
+			// The buffer onReceive was handed, sent without a reference of the handler's own: the core releases
+			// it when onReceive returns, so the send borrows one.
+			data.retain();
+		}
+		try {
+			return sendOwned(data);
+		}
+		finally {
+			if (receiving) {
+				this.receivingRefCnt = data.refCnt();
+			}
+		}
+	}
+
+	private boolean sendOwned(ByteBuf data) {
 		if (this.closeReason != null) {
 			data.release();
 			return false;
@@ -316,6 +341,21 @@ public final class Session {
 		// The queue is the write's promise: it gives the bytes back once they are written or dropped.
 		this.channel.writeAndFlush(data, this.sendQueue);
 		return true;
+	}
+
+	/**
+	 * Marks {@code data} as the buffer being handed to {@code onReceive}, on the event loop.
+	 */
+	void beginReceive(ByteBuf data) {
+		this.receiving = data;
+		this.receivingRefCnt = data.refCnt();
+	}
+
+	/**
+	 * Ends {@link #beginReceive(ByteBuf)}, before the core releases the buffer.
+	 */
+	void endReceive() {
+		this.receiving = null;
 	}
 
 	/**

@@ -100,12 +100,14 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				this.session.recordPacket();
 				this.metrics.packetReceived();
 			}
+			this.session.beginReceive(data);
 			this.handler.onReceive(this.session, data);
 		}
 		catch (Throwable ex) {
 			this.session.handlerFailed(ex);
 		}
 		finally {
+			this.session.endReceive();
 			data.release();
 		}
 	}

@@ -27,7 +27,10 @@ public interface SessionHandler {
 	 * whole packet payload with length-prefixed framing.
 	 * @param session the session that received
 	 * @param data the bytes; valid only during this call and released by the core when it returns, so
-	 * {@code retain()} it to keep it or to pass it to {@link Session#send(ByteBuf)}
+	 * {@code retain()} it to keep it or to hand it to another thread. Sending it back from this call needs no
+	 * {@code retain()}: {@code session.send(data)} takes a reference of its own ({@code send(data.retain())}
+	 * works too and passes the handler's). A slice or duplicate of it is another buffer: send
+	 * {@code data.retainedSlice(...)} instead.
 	 */
 	void onReceive(Session session, ByteBuf data);
 
