@@ -321,17 +321,11 @@ public final class Session {
 		}
 		int size = data.readableBytes();
 		try {
-			checkPacketSize(size);
+			checkSendSize(size);
 		}
 		catch (IllegalArgumentException ex) {
 			data.release();
 			throw ex;
-		}
-		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
-			data.release();
-			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
-					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
-					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
 		}
 		if (!this.sendQueue.reserve(size) || !this.sendQueue.reserveInBudget(size)) {
 			data.release();
@@ -359,12 +353,18 @@ public final class Session {
 	}
 
 	/**
-	 * Fails if a payload of {@code size} bytes cannot be sent as one packet with this session's framing.
+	 * Fails if a payload of {@code size} bytes can never be sent to this session: larger than one packet of
+	 * its framing or than its send-queue cap.
 	 */
-	void checkPacketSize(int size) {
+	void checkSendSize(int size) {
 		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
 			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
 					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
+		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
+			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
+					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
+					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
 		}
 	}
 
