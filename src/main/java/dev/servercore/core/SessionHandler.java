@@ -35,6 +35,20 @@ public interface SessionHandler {
 	void onReceive(Session session, ByteBuf data);
 
 	/**
+	 * Called instead of {@link #onOpen(Session)} when a connection is refused because a session limit is
+	 * reached: the one chance to tell the client why. The packet returned (a payload: with length-prefixed
+	 * framing its header is added) is written and flushed, then the connection is closed; nothing is read
+	 * from it, and a client that does not take the packet within a second is closed anyway. A client that
+	 * already sent bytes may get a reset instead of the packet. The session is already closed with
+	 * {@link CloseReason#REJECTED_LIMIT}: it never enters the registry and {@code send} refuses.
+	 * @param session the refused session, for its addresses
+	 * @return the payload to send (ownership passes to the core), or {@code null} (the default) to close at once
+	 */
+	default ByteBuf onRejected(Session session) {
+		return null;
+	}
+
+	/**
 	 * Called once when the session has ended, after it left the registry.
 	 * @param session the closed session
 	 * @param reason why it ended, the same as {@link Session#closeReason()}
