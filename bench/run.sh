@@ -6,7 +6,12 @@
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
 # the other CPU) against servercore and the baseline in turn, A B A B, and prints one table.
 #
+# A last section compares typed packets against raw length-prefixed packets: servercore with
+# servercore.framing=length-prefixed (its echo) against the example game server (a protobuf Echo through the
+# @PacketHandler dispatch, 2-byte message id), pp100 and pipe100.
+#
 # Settings, as environment variables:
+#   SECTIONS ("messages held typed")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone
 #   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
 #   ROUNDS (3)                     rounds of servercore then baseline for each message load
 #   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
@@ -34,6 +39,10 @@ CLIENT_CPU="${CLIENT_CPU:-1}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 SC_PORT="${SC_PORT:-17000}"
 BL_PORT="${BL_PORT:-17100}"
+LP_PORT="${LP_PORT:-17200}"
+TY_PORT="${TY_PORT:-17300}"
+SECTIONS=" ${SECTIONS:-messages held typed} "
+section() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
 cd "$(dirname "$0")/.."
 OUT="${OUT:-target/bench/$(date +%Y%m%d-%H%M%S)-$TRANSPORT}"
@@ -70,8 +79,12 @@ JAR=target/servercore-exec.jar
 
 SC_PID=
 BL_PID=
+SC_DESC="not started"
+BL_DESC="not started"
+LP_PID=
+TY_PID=
 cleanup() {
-	for pid in $SC_PID $BL_PID; do
+	for pid in $SC_PID $BL_PID $LP_PID $TY_PID; do
 		kill "$pid" 2> /dev/null || true
 	done
 	wait 2> /dev/null || true
@@ -115,9 +128,29 @@ stop_servers() {
 	BL_PID=
 }
 
-start_servers ""
-log "$SC_DESC"
-log "$BL_DESC"
+# Raw length-prefixed servercore and the typed example game server, for the typed section.
+start_typed_servers() {
+	log "starting length-prefixed servercore and the typed game server ($TRANSPORT) on ports $LP_PORT and $TY_PORT"
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -jar "$JAR" --servercore.port="$LP_PORT" --server.port=0 \
+		--servercore.io.transport="$TRANSPORT" --servercore.framing=length-prefixed > "$OUT/lp.log" 2>&1 &
+	LP_PID=$!
+	# shellcheck disable=SC2086
+	"${PIN_SERVER[@]}" java $SERVER_JAVA_OPTS -cp "$CP" dev.servercore.example.game.GameServerApplication \
+		--servercore.port="$TY_PORT" --server.port=0 --servercore.io.transport="$TRANSPORT" \
+		--servercore.framing=length-prefixed --servercore.packet.id-field-bytes=2 > "$OUT/typed.log" 2>&1 &
+	TY_PID=$!
+	wait_for_line "$OUT/lp.log" "servercore started on" "$LP_PID" 120
+	wait_for_line "$OUT/typed.log" "servercore started on" "$TY_PID" 120
+	LP_DESC=$(grep -o "servercore started on.*" "$OUT/lp.log" | head -1)
+	TY_DESC=$(grep -o "servercore started on.*" "$OUT/typed.log" | head -1)
+}
+
+if section messages || section held; then
+	start_servers ""
+	log "$SC_DESC"
+	log "$BL_DESC"
+fi
 
 {
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -133,12 +166,20 @@ log "$BL_DESC"
 	echo "sessions=$SESSIONS"
 	echo "open_rate=$OPEN_RATE"
 	echo "hold=$HOLD"
+	echo "sections=$SECTIONS"
 	echo "machine=$(nproc) CPUs, $(uname -sr), $(java -version 2>&1 | head -1)"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/run.properties"
 
-server_pid() { [ "$1" = servercore ] && echo "$SC_PID" || echo "$BL_PID"; }
-server_port() { [ "$1" = servercore ] && echo "$SC_PORT" || echo "$BL_PORT"; }
+server_pid() { case $1 in servercore) echo "$SC_PID" ;; baseline) echo "$BL_PID" ;; lp) echo "$LP_PID" ;; typed) echo "$TY_PID" ;; esac; }
+server_port() { case $1 in servercore) echo "$SC_PORT" ;; baseline) echo "$BL_PORT" ;; lp) echo "$LP_PORT" ;; typed) echo "$TY_PORT" ;; esac; }
+# What the load client must send to each server: its framing and, for the typed server, an Echo message.
+server_args() {
+	case $1 in
+		lp) echo "--framing length-prefixed" ;;
+		typed) echo "--framing length-prefixed --id-field-bytes 2 --message-id 100 --protobuf-bytes-field" ;;
+	esac
+}
 
 # Waits until the server has no established connection left from the previous run.
 wait_drained() {
@@ -156,9 +197,10 @@ client() { # server load-name round args...
 	local server=$1 load=$2 round=$3
 	shift 3
 	local base="$OUT/$load-$server-$round" status=0
+	# shellcheck disable=SC2046
 	"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
-		--server-pid "$(server_pid "$server")" --json "$base.json" --hgrm "$base.hgrm" "$@" > "$base.txt" 2>&1 \
-		|| status=$?
+		--server-pid "$(server_pid "$server")" --json "$base.json" --hgrm "$base.hgrm" $(server_args "$server") \
+		"$@" > "$base.txt" 2>&1 || status=$?
 	echo "$status" > "$base.status"
 	log "$(printf '%-9s %-10s #%d  %s  (exit %d)' "$load" "$server" "$round" \
 		"$(grep -E '^  (messages|sessions) ' "$base.txt" | sed 's/^ *//;s/  */ /g')" "$status")"
@@ -166,24 +208,46 @@ client() { # server load-name round args...
 
 cpu_ticks() { awk '{ split(substr($0, index($0, ")") + 2), f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
 
-# Warm both servers up with some traffic, then wait until their JIT compilers have gone quiet: right after
+# Warm servers up with some traffic, then wait until their JIT compilers have gone quiet: right after
 # start-up a Spring Boot JVM on one CPU spends seconds compiling, which would be charged to the first load.
-for server in servercore baseline; do
-	pid=$(server_pid "$server")
-	log "warming up $server"
-	for warm in "--pipeline 16 --connections 100" "--mode stream --connections 4 --size 16KiB"; do
-		# shellcheck disable=SC2086
-		"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
-			$warm --warmup 0s --duration "${SETTLE_TRAFFIC:-5s}" --no-progress > "$OUT/warmup-$server.txt" 2>&1 || true
+warm_up() { # servers...
+	for server in "$@"; do
+		pid=$(server_pid "$server")
+		log "warming up $server"
+		for warm in "--pipeline 16 --connections 100" "--mode stream --connections 4 --size 16KiB"; do
+			# shellcheck disable=SC2086,SC2046
+			"${PIN_CLIENT[@]}" java -jar "$JAR" bench --port "$(server_port "$server")" --transport "$CLIENT_TRANSPORT" \
+				$(server_args "$server") $warm --warmup 0s --duration "${SETTLE_TRAFFIC:-5s}" --no-progress \
+				> "$OUT/warmup-$server.txt" 2>&1 || true
+		done
+		deadline=$(( $(date +%s) + 60 ))
+		while [ "$(date +%s)" -lt "$deadline" ]; do
+			before=$(cpu_ticks "$pid")
+			sleep 1
+			# Below 3% of a CPU while idle: compilation is done.
+			[ $(( $(cpu_ticks "$pid") - before )) -le 3 ] && break
+		done
 	done
-	deadline=$(( $(date +%s) + 60 ))
-	while [ "$(date +%s)" -lt "$deadline" ]; do
-		before=$(cpu_ticks "$pid")
-		sleep 1
-		# Below 3% of a CPU while idle: compilation is done.
-		[ $(( $(cpu_ticks "$pid") - before )) -le 3 ] && break
+}
+
+run_loads() { # server-a server-b loads...
+	local a=$1 b=$2
+	shift 2
+	for entry in "$@"; do
+		load=${entry%%|*}
+		read -r -a args <<< "${entry#*|}"
+		for round in $(seq 1 "$ROUNDS"); do
+			for server in "$a" "$b"; do
+				wait_drained "$(server_port "$server")"
+				client "$server" "$load" "$round" "${args[@]}" --warmup "$WARMUP" --duration "$DURATION"
+			done
+		done
 	done
-done
+}
+
+if section messages; then
+	warm_up servercore baseline
+fi
 
 LOADS=(
 	"pp1|--mode ping-pong --connections 1 --size 64"
@@ -191,16 +255,9 @@ LOADS=(
 	"pipe100|--mode pipelined --connections 100 --pipeline 16 --size 64"
 	"stream4|--mode stream --connections 4 --size 16KiB"
 )
-for entry in "${LOADS[@]}"; do
-	load=${entry%%|*}
-	read -r -a args <<< "${entry#*|}"
-	for round in $(seq 1 "$ROUNDS"); do
-		for server in servercore baseline; do
-			wait_drained "$(server_port "$server")"
-			client "$server" "$load" "$round" "${args[@]}" --warmup "$WARMUP" --duration "$DURATION"
-		done
-	done
-done
+if section messages; then
+	run_loads servercore baseline "${LOADS[@]}"
+fi
 
 # Held sessions, on freshly started servers for every round: live heap (a class histogram forces a full GC
 # and counts live objects only) and resident memory, before and while the client holds the sessions. Fresh
@@ -209,6 +266,7 @@ done
 # resident memory grows with what the sessions keep, not with the first use of the young generation.
 heap_live() { jcmd "$1" GC.class_histogram > "$2" 2>&1 && awk '/^Total/ { print $3 }' "$2"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+section held || HELD_ROUNDS=0
 for round in $(seq 1 "$HELD_ROUNDS"); do
 	stop_servers
 	start_servers "-held-$round" "-XX:+AlwaysPreTouch"
@@ -236,6 +294,21 @@ for round in $(seq 1 "$HELD_ROUNDS"); do
 	done
 done
 stop_servers
+
+if section typed; then
+	start_typed_servers
+	log "$LP_DESC"
+	log "$TY_DESC"
+	echo "typed_servers=$LP_DESC; typed game server: $TY_DESC" >> "$OUT/run.properties"
+	warm_up lp typed
+	run_loads typed lp \
+		"pp100|--mode ping-pong --connections 100 --size 64" \
+		"pipe100|--mode pipelined --connections 100 --pipeline 16 --size 64"
+	kill "$LP_PID" "$TY_PID" 2> /dev/null || true
+	wait "$LP_PID" "$TY_PID" 2> /dev/null || true
+	LP_PID=
+	TY_PID=
+fi
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"

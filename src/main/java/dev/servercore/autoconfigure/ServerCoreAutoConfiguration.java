@@ -117,10 +117,15 @@ public final class ServerCoreAutoConfiguration {
 	}
 
 	static PacketFraming packetFraming(ServerCoreProperties properties) {
+		ServerCoreProperties.Packet packet = properties.getPacket();
 		if (properties.getFraming() == ServerCoreProperties.Framing.RAW) {
+			if (packet.getIdFieldBytes() != 0) {
+				throw new InvalidSettingException("servercore.packet.id-field-bytes", packet.getIdFieldBytes(),
+						"a message id follows the length field, and servercore.framing is raw",
+						"Set servercore.framing=length-prefixed, or servercore.packet.id-field-bytes to 0.", null);
+			}
 			return PacketFraming.RAW;
 		}
-		ServerCoreProperties.Packet packet = properties.getPacket();
 		ByteOrder order = (packet.getByteOrder() == ServerCoreProperties.PacketByteOrder.LITTLE_ENDIAN)
 				? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
 		if (packet.getLengthFieldBytes() != 2 && packet.getLengthFieldBytes() != 4) {
@@ -128,7 +133,13 @@ public final class ServerCoreAutoConfiguration {
 					"a packet's length field is 2 or 4 bytes", "Set servercore.packet.length-field-bytes to 2 or 4.",
 					null);
 		}
-		long largest = PacketFraming.largestMaxSize(packet.getLengthFieldBytes(), packet.isLengthIncludesHeader());
+		if (packet.getIdFieldBytes() != 0 && packet.getIdFieldBytes() != 2 && packet.getIdFieldBytes() != 4) {
+			throw new InvalidSettingException("servercore.packet.id-field-bytes", packet.getIdFieldBytes(),
+					"a packet's message id field is 0 (none), 2 or 4 bytes",
+					"Set servercore.packet.id-field-bytes to 0, 2 or 4.", null);
+		}
+		long largest = PacketFraming.largestMaxSize(packet.getLengthFieldBytes(), packet.getIdFieldBytes(),
+				packet.isLengthIncludesHeader());
 		long maxSize = packet.getMaxSize().toBytes();
 		if (packet.getLengthFieldBytes() == 2 && packet.getMaxSize().equals(ServerCoreProperties.Packet.DEFAULT_MAX_SIZE)) {
 			// The 64 KiB default does not fit a 2-byte length: take the most that field can say.
@@ -138,14 +149,16 @@ public final class ServerCoreAutoConfiguration {
 			throw new InvalidSettingException("servercore.packet.max-size", packet.getMaxSize(),
 					"a packet's payload must be between 1 byte and " + largest + " bytes with a "
 							+ packet.getLengthFieldBytes() + "-byte length field"
+							+ ((packet.getIdFieldBytes() > 0) ? " and a " + packet.getIdFieldBytes() + "-byte id field" : "")
 							+ (packet.isLengthIncludesHeader() ? " that includes the header" : ""),
 					"Set servercore.packet.max-size to at most " + largest + "B"
 							+ ((packet.getLengthFieldBytes() == 2) ? ", or servercore.packet.length-field-bytes to 4."
 									: "."),
 					null);
 		}
-		return PacketFraming.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(),
-				(int) maxSize);
+		return PacketFraming
+			.lengthPrefixed(packet.getLengthFieldBytes(), order, packet.isLengthIncludesHeader(), (int) maxSize)
+			.withIdField(packet.getIdFieldBytes());
 	}
 
 	@Bean

@@ -221,6 +221,13 @@ public class ServerCoreProperties implements Validator {
 		private int lengthFieldBytes = 4;
 
 		/**
+		 * Size of the message id field after the length: 0 (none), 2 (unsigned 16-bit) or 4 (signed 32-bit), in
+		 * the length's byte order. The length does not count it unless it includes the header. Needed by
+		 * @PacketController handlers.
+		 */
+		private int idFieldBytes = 0;
+
+		/**
 		 * Byte order of the length field.
 		 */
 		private PacketByteOrder byteOrder = PacketByteOrder.BIG_ENDIAN;
@@ -249,6 +256,14 @@ public class ServerCoreProperties implements Validator {
 
 		public void setLengthFieldBytes(int lengthFieldBytes) {
 			this.lengthFieldBytes = lengthFieldBytes;
+		}
+
+		public int getIdFieldBytes() {
+			return this.idFieldBytes;
+		}
+
+		public void setIdFieldBytes(int idFieldBytes) {
+			this.idFieldBytes = idFieldBytes;
 		}
 
 		public PacketByteOrder getByteOrder() {

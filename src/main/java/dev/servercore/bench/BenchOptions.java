@@ -110,6 +110,9 @@ public final class BenchOptions {
 		int lengthFieldBytes = PacketFormat.DEFAULT_LENGTH_FIELD_BYTES;
 		ByteOrder byteOrder = ByteOrder.BIG_ENDIAN;
 		boolean includesHeader = false;
+		int idFieldBytes = 0;
+		int messageId = 0;
+		boolean protobufBytesField = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			String name = arg;
@@ -144,6 +147,11 @@ public final class BenchOptions {
 						(value != null) ? value : next(args, ++i, name), 1, 8);
 				case "--byte-order" -> byteOrder = parseByteOrder((value != null) ? value : next(args, ++i, name));
 				case "--length-includes-header" -> includesHeader = (value == null) || parseBoolean(name, value);
+				case "--id-field-bytes" -> idFieldBytes = parseInt(name, (value != null) ? value : next(args, ++i, name),
+						0, 8);
+				case "--message-id" -> messageId = parseInt(name, (value != null) ? value : next(args, ++i, name), 0,
+						Integer.MAX_VALUE);
+				case "--protobuf-bytes-field" -> protobufBytesField = (value == null) || parseBoolean(name, value);
 				case "--bind" -> options.bind = parseAddresses((value != null) ? value : next(args, ++i, name));
 				case "--threads" -> options.threads = parseInt(name, (value != null) ? value : next(args, ++i, name),
 						1, 256);
@@ -178,6 +186,13 @@ public final class BenchOptions {
 			case "length-prefixed", "length_prefixed" -> options.format = PacketFormat
 				.lengthPrefixed(lengthFieldBytes, byteOrder, includesHeader);
 			default -> throw new IllegalArgumentException("--framing must be raw or length-prefixed, was: " + framing);
+		}
+		options.format = options.format.withMessageId(idFieldBytes, messageId);
+		if (protobufBytesField) {
+			if (idFieldBytes == 0) {
+				throw new IllegalArgumentException("--protobuf-bytes-field needs --id-field-bytes 2 or 4");
+			}
+			options.format = options.format.withProtobufBytesField(options.size);
 		}
 		options.validate();
 		return options;
@@ -340,6 +355,10 @@ public final class BenchOptions {
 				  --length-field-bytes 2|4    length header size (default 4)
 				  --byte-order big|little     length header byte order (default big)
 				  --length-includes-header    the length counts the header too (default: payload only)
+				  --id-field-bytes 0|2|4      message id after the length, as servercore.packet.id-field-bytes (default 0)
+				  --message-id N              the id every message carries (default 0)
+				  --protobuf-bytes-field      wrap each payload as field 1 (bytes) of a protobuf message, so that a
+				                              typed server can decode it (the example protocol's Echo, id 100)
 				  --window BYTES              stream mode: bytes in flight per connection (default 512KiB)
 				  --bind A,B,...              source addresses, used in turn, e.g. 127.0.0.2,127.0.0.3
 				  --threads N                 client event-loop threads (default 1)

@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 
@@ -22,7 +23,20 @@ import io.netty.handler.codec.LengthFieldPrepender;
  * +----------------+-------------------+
  *
  * with length-includes-header = true the length field says 9 (4 + 5).
+ *
+ * id-field-bytes = 2 (a message id after the length, same byte order), message id 3, payload "HELLO":
+ *
+ * +----------------+-------+-------------------+
+ * | 00 00 00 05    | 00 03 | 48 45 4C 4C 4F    |
+ * | length (5)     | id 3  | payload "HELLO"   |
+ * +----------------+-------+-------------------+
+ *
+ * the length counts the payload only; with length-includes-header = true it counts the whole packet (11).
  * </pre>
+ *
+ * <p>With an id field the handler receives, and {@link Session#send(ByteBuf)} takes, the id followed by the
+ * payload: the core cuts and prefixes only the length ({@link #readId(ByteBuf)} and {@link #writeId(ByteBuf, int)}
+ * read and write the id in the header's byte order).
  *
  * Netty's {@link LengthFieldBasedFrameDecoder} and {@link LengthFieldPrepender} do the work. A length above
  * {@link #maxSize()} fails fast, before any of the body is buffered ({@link CloseReason#FRAME_TOO_LARGE}); a
@@ -32,7 +46,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 public final class PacketFraming {
 
 	/** Bytes as they arrive: one handler call per read. */
-	public static final PacketFraming RAW = new PacketFraming(0, ByteOrder.BIG_ENDIAN, false, 0);
+	public static final PacketFraming RAW = new PacketFraming(0, 0, ByteOrder.BIG_ENDIAN, false, 0);
 
 	/** Default length field size: 4 bytes. */
 	public static final int DEFAULT_LENGTH_FIELD_BYTES = 4;
@@ -42,6 +56,9 @@ public final class PacketFraming {
 
 	private final int lengthFieldBytes;
 
+	// 0 (no message id), 2 or 4 bytes after the length field.
+	private final int idFieldBytes;
+
 	private final ByteOrder byteOrder;
 
 	private final boolean lengthIncludesHeader;
@@ -50,13 +67,16 @@ public final class PacketFraming {
 
 	private final LengthFieldPrepender encoder;
 
-	private PacketFraming(int lengthFieldBytes, ByteOrder byteOrder, boolean lengthIncludesHeader, int maxSize) {
+	private PacketFraming(int lengthFieldBytes, int idFieldBytes, ByteOrder byteOrder, boolean lengthIncludesHeader,
+			int maxSize) {
 		this.lengthFieldBytes = lengthFieldBytes;
+		this.idFieldBytes = idFieldBytes;
 		this.byteOrder = byteOrder;
 		this.lengthIncludesHeader = lengthIncludesHeader;
 		this.maxSize = maxSize;
-		this.encoder = (lengthFieldBytes > 0)
-				? new LengthFieldPrepender(byteOrder, lengthFieldBytes, 0, lengthIncludesHeader) : null;
+		// What is written is the id and the payload: the length leaves the id out unless it counts the header.
+		this.encoder = (lengthFieldBytes > 0) ? new LengthFieldPrepender(byteOrder, lengthFieldBytes,
+				lengthIncludesHeader ? 0 : -idFieldBytes, lengthIncludesHeader) : null;
 	}
 
 	/**
@@ -73,12 +93,36 @@ public final class PacketFraming {
 			throw new IllegalArgumentException("lengthFieldBytes must be 2 or 4, was: " + lengthFieldBytes);
 		}
 		Objects.requireNonNull(byteOrder, "byteOrder");
-		long largest = largestMaxSize(lengthFieldBytes, lengthIncludesHeader);
-		if (maxSize <= 0 || maxSize > largest) {
-			throw new IllegalArgumentException("maxSize must be between 1 and " + largest + " for a "
-					+ lengthFieldBytes + "-byte length field, was: " + maxSize);
+		return checked(new PacketFraming(lengthFieldBytes, 0, byteOrder, lengthIncludesHeader, maxSize));
+	}
+
+	/**
+	 * Returns this length-prefixed framing with a message id field after the length, in the same byte order.
+	 * @param idFieldBytes size of the id field: 0 (none), 2 (an unsigned 16-bit id) or 4 (a signed 32-bit id)
+	 * @return the framing
+	 * @throws IllegalArgumentException for another size, for raw framing, or if the maximum size no longer fits
+	 * the length field
+	 */
+	public PacketFraming withIdField(int idFieldBytes) {
+		if (idFieldBytes != 0 && idFieldBytes != 2 && idFieldBytes != 4) {
+			throw new IllegalArgumentException("idFieldBytes must be 0, 2 or 4, was: " + idFieldBytes);
 		}
-		return new PacketFraming(lengthFieldBytes, byteOrder, lengthIncludesHeader, maxSize);
+		if (isRaw() && idFieldBytes != 0) {
+			throw new IllegalArgumentException("A message id field needs length-prefixed framing");
+		}
+		return checked(new PacketFraming(this.lengthFieldBytes, idFieldBytes, this.byteOrder,
+				this.lengthIncludesHeader, this.maxSize));
+	}
+
+	private static PacketFraming checked(PacketFraming framing) {
+		long largest = largestMaxSize(framing.lengthFieldBytes, framing.idFieldBytes, framing.lengthIncludesHeader);
+		if (framing.maxSize <= 0 || framing.maxSize > largest) {
+			throw new IllegalArgumentException("maxSize must be between 1 and " + largest + " for a "
+					+ framing.lengthFieldBytes + "-byte length field"
+					+ ((framing.idFieldBytes > 0) ? " and a " + framing.idFieldBytes + "-byte id field" : "")
+					+ ", was: " + framing.maxSize);
+		}
+		return framing;
 	}
 
 	/**
@@ -88,8 +132,20 @@ public final class PacketFraming {
 	 * @return the largest payload size in bytes
 	 */
 	public static long largestMaxSize(int lengthFieldBytes, boolean lengthIncludesHeader) {
+		return largestMaxSize(lengthFieldBytes, 0, lengthIncludesHeader);
+	}
+
+	/**
+	 * Returns the largest payload a length field can describe with a message id field after it.
+	 * @param lengthFieldBytes size of the length field: 2 or 4
+	 * @param idFieldBytes size of the id field: 0, 2 or 4
+	 * @param lengthIncludesHeader whether the length counts the header (length and id fields)
+	 * @return the largest payload size in bytes
+	 */
+	public static long largestMaxSize(int lengthFieldBytes, int idFieldBytes, boolean lengthIncludesHeader) {
 		// The payload must fit the length field, and the whole frame an int.
-		return (lengthFieldBytes == 2) ? 0xFFFF - (lengthIncludesHeader ? 2 : 0) : Integer.MAX_VALUE - 4;
+		return (lengthFieldBytes == 2) ? 0xFFFF - (lengthIncludesHeader ? 2 + idFieldBytes : 0)
+				: Integer.MAX_VALUE - 4 - idFieldBytes;
 	}
 
 	/**
@@ -102,10 +158,62 @@ public final class PacketFraming {
 
 	/**
 	 * Returns the size of the packet header.
-	 * @return the length field size in bytes, 0 for raw framing
+	 * @return the length field and id field sizes in bytes, 0 for raw framing
 	 */
 	public int headerBytes() {
-		return this.lengthFieldBytes;
+		return this.lengthFieldBytes + this.idFieldBytes;
+	}
+
+	/**
+	 * Returns the size of the message id field.
+	 * @return 0 (no id), 2 or 4
+	 */
+	public int idFieldBytes() {
+		return this.idFieldBytes;
+	}
+
+	/**
+	 * Reads the message id at the start of a received packet and moves past it.
+	 * @param packet a packet as handed to {@link SessionHandler#onReceive(Session, ByteBuf)}
+	 * @return the id: 0 to 65535 for a 2-byte field, any int for a 4-byte field
+	 * @throws IllegalStateException if this framing has no id field
+	 */
+	public int readId(ByteBuf packet) {
+		return switch (this.idFieldBytes) {
+			case 2 -> (this.byteOrder == ByteOrder.BIG_ENDIAN) ? packet.readUnsignedShort()
+					: packet.readUnsignedShortLE();
+			case 4 -> (this.byteOrder == ByteOrder.BIG_ENDIAN) ? packet.readInt() : packet.readIntLE();
+			default -> throw new IllegalStateException("No message id field (servercore.packet.id-field-bytes is 0)");
+		};
+	}
+
+	/**
+	 * Writes a message id, to be followed by the payload, into a buffer for {@link Session#send(ByteBuf)}.
+	 * @param out the buffer
+	 * @param id the message id
+	 * @throws IllegalStateException if this framing has no id field
+	 */
+	public void writeId(ByteBuf out, int id) {
+		boolean big = this.byteOrder == ByteOrder.BIG_ENDIAN;
+		switch (this.idFieldBytes) {
+			case 2 -> {
+				if (big) {
+					out.writeShort(id);
+				}
+				else {
+					out.writeShortLE(id);
+				}
+			}
+			case 4 -> {
+				if (big) {
+					out.writeInt(id);
+				}
+				else {
+					out.writeIntLE(id);
+				}
+			}
+			default -> throw new IllegalStateException("No message id field (servercore.packet.id-field-bytes is 0)");
+		}
 	}
 
 	/**
@@ -151,18 +259,24 @@ public final class PacketFraming {
 	@Override
 	public String toString() {
 		return isRaw() ? "raw" : "length-prefixed(" + this.lengthFieldBytes + " bytes, " + this.byteOrder
+				+ ((this.idFieldBytes > 0) ? ", id " + this.idFieldBytes + " bytes" : "")
 				+ ((this.lengthIncludesHeader) ? ", includes header" : "") + ", max " + this.maxSize + ")";
 	}
 
 	/**
 	 * Netty's length-field decoder, reading a 4-byte length as a signed int32 as game headers do, so that
-	 * a negative length is a protocol error rather than a huge frame.
+	 * a negative length is a protocol error rather than a huge frame. The id field stays in the frame.
 	 */
 	private static final class PacketDecoder extends LengthFieldBasedFrameDecoder {
 
+		private final int idFieldBytes;
+
 		PacketDecoder(PacketFraming framing) {
-			super(framing.byteOrder, framing.maxSize + framing.lengthFieldBytes, 0, framing.lengthFieldBytes,
-					framing.lengthIncludesHeader ? -framing.lengthFieldBytes : 0, framing.lengthFieldBytes, true);
+			super(framing.byteOrder, framing.maxSize + framing.lengthFieldBytes + framing.idFieldBytes, 0,
+					framing.lengthFieldBytes,
+					framing.lengthIncludesHeader ? -framing.lengthFieldBytes : framing.idFieldBytes,
+					framing.lengthFieldBytes, true);
+			this.idFieldBytes = framing.idFieldBytes;
 		}
 
 		int bufferedBytes() {
@@ -180,7 +294,15 @@ public final class PacketFraming {
 				return null;
 			}
 			try {
-				return super.decode(ctx, in);
+				Object frame = super.decode(ctx, in);
+				// A length that counts the header but leaves no room for the id cannot be valid.
+				if (frame != null && ((ByteBuf) frame).readableBytes() < this.idFieldBytes) {
+					int size = ((ByteBuf) frame).readableBytes();
+					((ByteBuf) frame).release();
+					throw new CorruptedFrameException(
+							"Packet of " + size + " bytes after the length is shorter than its id field");
+				}
+				return frame;
 			}
 			catch (Exception ex) {
 				this.failed = true;

@@ -120,7 +120,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
-				this.settings.closeFlushTimeout().toMillis(), framing.maxSize(), this.budget);
+				this.settings.closeFlushTimeout().toMillis(), framing.maxSize() + framing.idFieldBytes(), this.budget);
 		// A failed allocation closes this session instead of ending its event loop.
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();

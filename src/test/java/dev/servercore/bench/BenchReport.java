@@ -30,6 +30,10 @@ public final class BenchReport {
 
 	private static final String BASELINE = "baseline";
 
+	private static final String TYPED = "typed";
+
+	private static final String LENGTH_PREFIXED = "lp";
+
 	private static final Pattern JSON_FIELD = Pattern.compile("^\\s*\"([^\"]+)\": \"?(.*?)\"?,?$");
 
 	private static final Pattern HISTOGRAM_ROW = Pattern
@@ -102,12 +106,40 @@ public final class BenchReport {
 					+ "throughput ratio says less than the server CPU per million messages.");
 		}
 		heldBreakdown(Integer.parseInt(run.getProperty("sessions")));
+		typed(run);
 		return this.out.toString();
 	}
 
+	// Typed packets (a protobuf Echo through the @PacketHandler dispatch) against raw length-prefixed packets.
+	private void typed(Properties run) throws IOException {
+		if (results("pp100", TYPED).isEmpty()) {
+			return;
+		}
+		line("");
+		line("### Typed packets against raw length-prefixed packets (" + run.getProperty("transport") + ")");
+		line("");
+		line("- " + run.getProperty("typed_servers"));
+		line("- typed: the example game server, a 64 B protobuf `Echo` (id 100, 2-byte id field) read, passed to its "
+				+ "`@PacketHandler` and written back; raw: servercore's echo with `servercore.framing=length-prefixed`; "
+				+ "rounds and medians as above");
+		line("");
+		line("| load | figure | typed | raw length-prefixed | typed / raw | target |");
+		line("| --- | --- | ---: | ---: | ---: | --- |");
+		messageLoad("pp100", "100 connections, ping-pong, 64 B", false, TYPED, LENGTH_PREFIXED);
+		messageLoad("pipe100", "100 connections, pipelined 16 x 64 B", false, TYPED, LENGTH_PREFIXED);
+		line("");
+		line("Target: typed at least 0.95 of the raw throughput and at most 1.10 of its server CPU per message.");
+	}
+
 	private void messageLoad(String load, String title, boolean stream) throws IOException {
-		Map<String, List<Map<String, String>>> runs = Map.of(SERVERCORE, results(load, SERVERCORE), BASELINE,
-				results(load, BASELINE));
+		messageLoad(load, title, stream, SERVERCORE, BASELINE);
+	}
+
+	// The first server's figures go in the left column, the second's in the right.
+	private void messageLoad(String load, String title, boolean stream, String left, String right)
+			throws IOException {
+		Map<String, List<Map<String, String>>> runs = Map.of(SERVERCORE, results(load, left), BASELINE,
+				results(load, right));
 		if (runs.get(SERVERCORE).isEmpty() || runs.get(BASELINE).isEmpty()) {
 			row(title, "not run", "", "", "", "");
 			return;

@@ -1,0 +1,62 @@
+package dev.servercore.packet;
+
+import dev.servercore.core.PacketFraming;
+import dev.servercore.core.Session;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Turns a handler's reply into a packet (id and payload) for {@link Session#send(ByteBuf)}; resolved at
+ * start-up from the handler method's return type.
+ */
+@FunctionalInterface
+interface ReplyEncoder {
+
+	/** For handlers that return nothing. */
+	ReplyEncoder NONE = (session, reply, requestId) -> null;
+
+	/**
+	 * Encodes one reply.
+	 * @param session the session it goes to (for its allocator)
+	 * @param reply what the handler returned (or its asynchronous result), not {@code null}
+	 * @param requestId the id of the packet being answered
+	 * @return the packet, owned by the caller
+	 */
+	ByteBuf encode(Session session, Object reply, int requestId) throws Exception;
+
+	/**
+	 * A typed reply: its type's id, then what the codec writes.
+	 */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	static ReplyEncoder typed(PacketFraming framing, int id, PacketCodec.MessageWriter writer) {
+		return (session, reply, requestId) -> {
+			ByteBuf out = session.channel().alloc().buffer();
+			try {
+				framing.writeId(out, id);
+				writer.write(reply, out);
+				return out;
+			}
+			catch (Throwable ex) {
+				out.release();
+				throw ex;
+			}
+		};
+	}
+
+	/**
+	 * A raw {@code ByteBuf} reply, sent under the id of the packet it answers; the reply buffer is released.
+	 */
+	static ReplyEncoder raw(PacketFraming framing) {
+		return (session, reply, requestId) -> {
+			ByteBuf payload = (ByteBuf) reply;
+			try {
+				ByteBuf out = session.channel().alloc().buffer(framing.idFieldBytes() + payload.readableBytes());
+				framing.writeId(out, requestId);
+				return out.writeBytes(payload);
+			}
+			finally {
+				payload.release();
+			}
+		};
+	}
+
+}
