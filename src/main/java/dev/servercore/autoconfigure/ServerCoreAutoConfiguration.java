@@ -10,6 +10,7 @@ import dev.servercore.core.LoopProbe;
 import dev.servercore.core.MemoryBudget;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
+import dev.servercore.core.CompositeServerMetrics;
 import dev.servercore.core.ServerMetrics;
 import dev.servercore.core.SessionHandler;
 import dev.servercore.core.SessionPipeline;
@@ -63,8 +64,7 @@ public final class ServerCoreAutoConfiguration {
 			ObjectProvider<ServerMetrics> metrics) {
 		// Nothing else runs on the loops before the listener binds, so its first round starts their threads in
 		// index order: loop i is thread prefix-i.
-		return new LoopProbe(loops, properties.getIo().getProbeInterval(),
-				metrics.getIfAvailable(() -> ServerMetrics.NONE));
+		return new LoopProbe(loops, properties.getIo().getProbeInterval(), serverMetrics(metrics));
 	}
 
 	@Bean
@@ -100,8 +100,12 @@ public final class ServerCoreAutoConfiguration {
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
 				DescriptorLimit.processLimit()));
-		return new SessionPipeline(registry, handler, metrics.getIfAvailable(() -> ServerMetrics.NONE),
-				sessionSettings(properties), budget);
+		return new SessionPipeline(registry, handler, serverMetrics(metrics), sessionSettings(properties), budget);
+	}
+
+	// Every ServerMetrics bean gets every event: the application's own beside servercore's Micrometer meters.
+	private static ServerMetrics serverMetrics(ObjectProvider<ServerMetrics> metrics) {
+		return CompositeServerMetrics.of(metrics.orderedStream().toList());
 	}
 
 	static SessionSettings sessionSettings(ServerCoreProperties properties) {

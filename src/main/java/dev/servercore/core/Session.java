@@ -109,6 +109,12 @@ public final class Session {
 	// Set on the loop while the memory budget keeps this session from being read.
 	private volatile boolean readingPaused;
 
+	// The buffer being handed to onReceive and its reference count as the core left it (event loop only): a
+	// send of it with that count holds no reference of the handler's own, so it borrows one.
+	private ByteBuf receiving;
+
+	private int receivingRefCnt;
+
 	private volatile CloseReason closeReason;
 
 	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
@@ -289,7 +295,9 @@ public final class Session {
 	 * its header is added here; with line framing it is one line and its newline is added here.
 	 *
 	 * <p>The session takes ownership of {@code data}: it is released once written, or at once if the session
-	 * is closed. If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
+	 * is closed. The one exception is the buffer {@code onReceive} is being handed, sent from that call without
+	 * a {@code retain()} of the handler's: the core still owns it, so the send takes a reference of its own.
+	 * If queuing {@code data} would take the payload waiting for this peer past the send-queue cap
 	 * (checked atomically, whatever the number of sending threads), the peer is not reading: the data is
 	 * released and the session closed with {@link CloseReason#SLOW_CONSUMER}, so a session never holds more
 	 * than the cap. The same happens if the server's memory budget has no room left (see {@link MemoryBudget}).
@@ -301,23 +309,34 @@ public final class Session {
 	 */
 	public boolean send(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
+		boolean receiving = data == this.receiving && this.channel.eventLoop().inEventLoop();
+		if (receiving && data.refCnt() == this.receivingRefCnt) {
+			// The buffer onReceive was handed, sent without a reference of the handler's own: the core releases
+			// it when onReceive returns, so the send borrows one.
+			data.retain();
+		}
+		try {
+			return sendOwned(data);
+		}
+		finally {
+			if (receiving) {
+				this.receivingRefCnt = data.refCnt();
+			}
+		}
+	}
+
+	private boolean sendOwned(ByteBuf data) {
 		if (this.closeReason != null) {
 			data.release();
 			return false;
 		}
 		int size = data.readableBytes();
 		try {
-			checkPacketSize(size);
+			checkSendSize(size);
 		}
 		catch (IllegalArgumentException ex) {
 			data.release();
 			throw ex;
-		}
-		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
-			data.release();
-			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
-					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
-					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
 		}
 		if (!this.sendQueue.reserve(size) || !this.sendQueue.reserveInBudget(size)) {
 			data.release();
@@ -330,12 +349,33 @@ public final class Session {
 	}
 
 	/**
-	 * Fails if a payload of {@code size} bytes cannot be sent as one packet with this session's framing.
+	 * Marks {@code data} as the buffer being handed to {@code onReceive}, on the event loop.
 	 */
-	void checkPacketSize(int size) {
+	void beginReceive(ByteBuf data) {
+		this.receiving = data;
+		this.receivingRefCnt = data.refCnt();
+	}
+
+	/**
+	 * Ends {@link #beginReceive(ByteBuf)}, before the core releases the buffer.
+	 */
+	void endReceive() {
+		this.receiving = null;
+	}
+
+	/**
+	 * Fails if a payload of {@code size} bytes can never be sent to this session: larger than one packet of
+	 * its framing or than its send-queue cap.
+	 */
+	void checkSendSize(int size) {
 		if (this.maxPacketSize > 0 && size > this.maxPacketSize) {
 			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
 					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
+		}
+		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
+			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
+					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
+					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
 		}
 	}
 

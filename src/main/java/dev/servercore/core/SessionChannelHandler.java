@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,9 @@ import org.slf4j.LoggerFactory;
 final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionChannelHandler.class);
+
+	// How long a refused connection's notice may take to be written before the channel closes anyway.
+	private static final long REJECTION_WRITE_TIMEOUT_MILLIS = 1000;
 
 	private final Session session;
 
@@ -68,7 +74,7 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.debug("Session {} from {} rejected: session limit reached", this.session.id(),
 					this.session.remoteAddress());
 			record(this.metrics::connectionRejected, "connectionRejected");
-			this.session.closeByCore(CloseReason.REJECTED_LIMIT);
+			reject(ctx);
 			return;
 		}
 		this.admitted = true;
@@ -87,6 +93,35 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	// Refused by a limit: the handler may give one packet to tell the client why. It is written and flushed, then
+	// the channel closes; nothing is read, and a peer that does not take it is closed after a short deadline.
+	private void reject(ChannelHandlerContext ctx) {
+		this.session.markClosed(CloseReason.REJECTED_LIMIT);
+		ByteBuf notice = null;
+		try {
+			notice = this.handler.onRejected(this.session);
+			if (notice != null) {
+				this.session.checkSendSize(notice.readableBytes());
+			}
+		}
+		catch (Throwable ex) {
+			logger.warn("Session {} handler failed in onRejected", this.session.id(), ex);
+			if (notice != null) {
+				notice.release();
+			}
+			notice = null;
+		}
+		Channel channel = ctx.channel();
+		if (notice == null) {
+			channel.close();
+			return;
+		}
+		channel.writeAndFlush(notice).addListener(ChannelFutureListener.CLOSE);
+		ScheduledFuture<?> deadline = ctx.executor().schedule(() -> channel.close(), REJECTION_WRITE_TIMEOUT_MILLIS,
+				TimeUnit.MILLISECONDS);
+		channel.closeFuture().addListener((future) -> deadline.cancel(false));
+	}
+
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf data = (ByteBuf) msg;
@@ -100,12 +135,14 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 				this.session.recordPacket();
 				this.metrics.packetReceived();
 			}
+			this.session.beginReceive(data);
 			this.handler.onReceive(this.session, data);
 		}
 		catch (Throwable ex) {
 			this.session.handlerFailed(ex);
 		}
 		finally {
+			this.session.endReceive();
 			data.release();
 		}
 	}

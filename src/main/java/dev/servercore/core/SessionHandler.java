@@ -27,9 +27,26 @@ public interface SessionHandler {
 	 * whole packet payload with length-prefixed framing.
 	 * @param session the session that received
 	 * @param data the bytes; valid only during this call and released by the core when it returns, so
-	 * {@code retain()} it to keep it or to pass it to {@link Session#send(ByteBuf)}
+	 * {@code retain()} it to keep it or to hand it to another thread. Sending it back from this call needs no
+	 * {@code retain()}: {@code session.send(data)} takes a reference of its own ({@code send(data.retain())}
+	 * works too and passes the handler's). A slice or duplicate of it is another buffer: send
+	 * {@code data.retainedSlice(...)} instead.
 	 */
 	void onReceive(Session session, ByteBuf data);
+
+	/**
+	 * Called instead of {@link #onOpen(Session)} when a connection is refused because a session limit is
+	 * reached: the one chance to tell the client why. The packet returned (a payload: with length-prefixed
+	 * framing its header is added) is written and flushed, then the connection is closed; nothing is read
+	 * from it, and a client that does not take the packet within a second is closed anyway. A client that
+	 * already sent bytes may get a reset instead of the packet. The session is already closed with
+	 * {@link CloseReason#REJECTED_LIMIT}: it never enters the registry and {@code send} refuses.
+	 * @param session the refused session, for its addresses
+	 * @return the payload to send (ownership passes to the core), or {@code null} (the default) to close at once
+	 */
+	default ByteBuf onRejected(Session session) {
+		return null;
+	}
 
 	/**
 	 * Called once when the session has ended, after it left the registry.

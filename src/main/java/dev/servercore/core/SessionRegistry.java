@@ -65,17 +65,17 @@ public final class SessionRegistry {
 	 * @param data the bytes (one packet payload with length-prefixed framing); ownership passes to the
 	 * registry, which releases it
 	 * @return the number of sessions the data was queued for
-	 * @throws IllegalArgumentException if the payload is larger than a session's maximum packet size; it is
-	 * then sent to no session (and released)
+	 * @throws IllegalArgumentException if the payload is larger than a session's maximum packet size or
+	 * send-queue cap; it is then sent to no session (and released)
 	 */
 	public int broadcast(ByteBuf data) {
 		Objects.requireNonNull(data, "data");
 		int sent = 0;
 		try {
-			// Check first: a payload too large for one session's framing must not reach any of them.
+			// Check first: a payload too large for one session (framing or send-queue cap) reaches none of them.
 			int size = data.readableBytes();
 			for (Session session : this.sessions.values()) {
-				session.checkPacketSize(size);
+				session.checkSendSize(size);
 			}
 			for (Session session : this.sessions.values()) {
 				if (session.send(data.retainedDuplicate())) {

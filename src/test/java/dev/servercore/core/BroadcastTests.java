@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link SessionRegistry#broadcast}: a payload too large for any session's framing reaches no
- * session, not even those that could take it.
+ * Tests for {@link SessionRegistry#broadcast}: a payload too large for any session's framing or send-queue
+ * cap reaches no session, not even those that could take it.
  */
 class BroadcastTests {
 
@@ -43,6 +43,35 @@ class BroadcastTests {
 		finally {
 			raw.stop();
 			packets.stop();
+		}
+	}
+
+	@Test
+	void aBroadcastLargerThanOneSessionsSendQueueCapIsRefusedBeforeAnySessionGetsIt() {
+		SessionRegistry registry = new SessionRegistry();
+		SessionHandler ignore = (session, data) -> {
+		};
+		// Two raw listeners, one registry: the default 1 MiB send-queue cap and a 64 KiB one.
+		ServerCore roomy = start(registry, new SessionPipeline(registry, ignore, ServerMetrics.NONE, SessionSettings.DEFAULTS));
+		ServerCore small = start(registry, new SessionPipeline(registry, ignore, ServerMetrics.NONE,
+				new SessionSettings(PacketFraming.RAW, 64 * 1024, SessionSettings.DEFAULT_CLOSE_FLUSH_TIMEOUT,
+						SessionSettings.DEFAULT_IDLE_TIMEOUT, SessionSettings.DEFAULT_MAX_SESSIONS, 0)));
+		try (TestClient first = TestClient.connect(roomy.port())) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> registry.size() == 1);
+			try (TestClient second = TestClient.connect(small.port())) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> registry.size() == 2);
+				assertThatIllegalArgumentException().isThrownBy(() -> registry.broadcast(Unpooled.wrappedBuffer(new byte[100 * 1024])))
+					.withMessageContaining("servercore.send.queue-cap");
+				assertThat(registry.broadcast(Unpooled.wrappedBuffer("after".getBytes(StandardCharsets.UTF_8)))).isEqualTo(2);
+				// Each client reads the valid broadcast first, and both sessions are still open.
+				assertThat(first.read(5)).asString(StandardCharsets.UTF_8).isEqualTo("after");
+				assertThat(second.read(5)).asString(StandardCharsets.UTF_8).isEqualTo("after");
+				assertThat(registry.snapshot()).allMatch(Session::isOpen);
+			}
+		}
+		finally {
+			roomy.stop();
+			small.stop();
 		}
 	}
 
