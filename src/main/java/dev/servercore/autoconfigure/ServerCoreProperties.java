@@ -762,7 +762,7 @@ public class ServerCoreProperties implements Validator {
 		/**
 		 * The largest payload of one cluster publish or broadcast; a larger one is refused with an exception.
 		 */
-		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+		private DataSize maxMessageSize = DataSize.ofKilobytes(16);
 
 		/**
 		 * The most payload bytes a node may have sent toward Redis and not yet acknowledged; past it publishes

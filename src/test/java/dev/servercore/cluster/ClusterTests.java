@@ -144,7 +144,7 @@ class ClusterTests {
 				.containsKey("servercore_cluster_messages_lost_messages_total")
 				.containsKey("servercore_cluster_redis_reconnects_total")
 				.containsKey("servercore_cluster_requests_timeouts_requests_total");
-			assertThatThrownBy(() -> this.a.cluster().publish("big", Unpooled.wrappedBuffer(new byte[64 * 1024 + 1])))
+			assertThatThrownBy(() -> this.a.cluster().publish("big", Unpooled.wrappedBuffer(new byte[this.a.cluster().settings().maxMessageSize() + 1])))
 				.isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("servercore.cluster.max-message-size");
 		}
