@@ -147,18 +147,23 @@ public final class ChatHandler implements SessionHandler {
 			error(session, "name taken: " + name);
 			return;
 		}
+		// Taken here at once, so that the session's next commands (a /join right after) already use it; the relay
+		// (the cluster) confirms it is free elsewhere too, or it is given back.
+		String previous = session.attributes().get(Chat.NICK);
+		session.attributes().set(Chat.NICK, name);
 		this.relay.claimName(session, name).whenComplete((claimed, ex) -> {
 			if (ex != null || !Boolean.TRUE.equals(claimed)) {
+				if (session.attributes().remove(Chat.NICK, name) && previous != null) {
+					session.attributes().set(Chat.NICK, previous);
+				}
 				this.nicks.remove(name, session);
 				error(session, (ex != null) ? "names cannot be checked now, try again later" : "name taken: " + name);
 				return;
 			}
-			String previous = session.attributes().get(Chat.NICK);
 			if (previous != null) {
 				this.nicks.remove(previous, session);
 				this.relay.releaseName(session, previous);
 			}
-			session.attributes().set(Chat.NICK, name);
 			Chat.send(session, "* you are " + name);
 			Room room = session.attributes().get(Chat.ROOM);
 			if (room != null) {

@@ -122,6 +122,11 @@ public final class Cluster implements SessionListener {
 
 	private final AtomicLong outboundBytes = new AtomicLong();
 
+	// Leaves and unbinds that failed (Redis unreachable), retried when Redis is back: "group" or "key|sessionId".
+	private final Set<String> failedLeaves = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> failedUnbinds = ConcurrentHashMap.newKeySet();
+
 	private ReactiveRedisConnection commands;
 
 	private ReactiveRedisConnection reader;
@@ -305,8 +310,10 @@ public final class Cluster implements SessionListener {
 			if (!members.isEmpty()) {
 				return members;
 			}
-			script(RedisScripts.LEAVE, bytes(name)).subscribe(null,
-					(ex) -> logger.debug("Leaving group {} failed; the cleanup will do it", name, ex));
+			script(RedisScripts.LEAVE, bytes(name)).subscribe(null, (ex) -> {
+				logger.debug("Leaving group {} failed; retried when Redis is back", name, ex);
+				this.failedLeaves.add(name);
+			});
 			return null;
 		});
 	}
@@ -489,8 +496,14 @@ public final class Cluster implements SessionListener {
 			keys.remove(key);
 		}
 		this.bindings.remove(key, session);
-		script(RedisScripts.UNBIND, bytes(key), bytes(Long.toString(session.id()))).subscribe(null,
-				(ex) -> logger.debug("Unbinding {} failed; the binding goes with its session's node", key, ex));
+		unbind(key, session.id());
+	}
+
+	private void unbind(String key, long sessionId) {
+		script(RedisScripts.UNBIND, bytes(key), bytes(Long.toString(sessionId))).subscribe(null, (ex) -> {
+			logger.debug("Unbinding {} failed; retried when Redis is back", key, ex);
+			this.failedUnbinds.add(key + "|" + sessionId);
+		});
 	}
 
 	/**
@@ -704,7 +717,7 @@ public final class Cluster implements SessionListener {
 			}
 			this.everUp = true;
 		}
-		if ("0".equals(lines[0]) && !this.leaving) {
+		if (("0".equals(lines[0]) || !wasUp) && !this.leaving) {
 			reassert();
 		}
 	}
@@ -718,8 +731,22 @@ public final class Cluster implements SessionListener {
 		scheduleHeartbeat();
 	}
 
-	/** Redis does not know this node (any more): tell it again about its groups and bindings. */
+	/**
+	 * Redis is reachable again, or does not know this node (any more): tell it again about its groups and
+	 * bindings, and retry the leaves and unbinds that failed meanwhile.
+	 */
 	private void reassert() {
+		for (String group : List.copyOf(this.failedLeaves)) {
+			this.failedLeaves.remove(group);
+			if (!this.groups.containsKey(group)) {
+				script(RedisScripts.LEAVE, bytes(group)).subscribe(null, (ex) -> this.failedLeaves.add(group));
+			}
+		}
+		for (String binding : List.copyOf(this.failedUnbinds)) {
+			this.failedUnbinds.remove(binding);
+			int bar = binding.lastIndexOf('|');
+			unbind(binding.substring(0, bar), Long.parseLong(binding.substring(bar + 1)));
+		}
 		if (this.everUp && (!this.groups.isEmpty() || !this.bindings.isEmpty())) {
 			logger.info("Node {} registered again: re-asserting {} groups and {} bindings", this.settings.nodeId(),
 					this.groups.size(), this.bindings.size());
