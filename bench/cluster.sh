@@ -12,8 +12,9 @@
 # and the script measures how long both nodes take to be connected and see each other again.
 #
 # Settings, as environment variables:
-#   RATES ("1000 5000")          lines said per second in all, one run each
-#   CONNECTIONS (100), ROOMS (10), DURATION (10s), WARMUP (3s)
+#   RATES ("200 1000")          lines said per second in all, one run each
+#   CONNECTIONS (100), ROOMS (5: an odd count, so that every room has members on both nodes), DURATION (10s),
+#   WARMUP (3s)
 #   OUTAGE (3)                   seconds Redis is down before the restart
 #   REDIS_PORT (16379), PORT1 (17401), PORT2 (17402), MGMT1 (18401), MGMT2 (18402)
 #   REDIS_SERVER                 a redis-server binary (default: unpacked from the embedded-redis jar)
@@ -21,9 +22,9 @@
 # Loopback only; about a minute with the defaults.
 set -euo pipefail
 
-RATES="${RATES:-1000 5000}"
+RATES="${RATES:-200 1000}"
 CONNECTIONS="${CONNECTIONS:-100}"
-ROOMS="${ROOMS:-10}"
+ROOMS="${ROOMS:-5}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 OUTAGE="${OUTAGE:-3}"

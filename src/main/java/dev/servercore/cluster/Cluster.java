@@ -92,6 +92,9 @@ public final class Cluster implements SessionListener {
 
 	private static final Duration RETRY_DELAY = Duration.ofMillis(200);
 
+	// How often the heartbeat is tried while Redis is unreachable.
+	private static final Duration OUTAGE_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
+
 	private final ClusterSettings settings;
 
 	private final ReactiveRedisConnectionFactory factory;
@@ -687,9 +690,11 @@ public final class Cluster implements SessionListener {
 
 	private void scheduleHeartbeat() {
 		if (this.running) {
+			// Without Redis, try again sooner than the interval: recovery waits for the next heartbeat.
+			long delay = this.linkUp ? this.settings.heartbeatInterval().toMillis()
+					: Math.min(this.settings.heartbeatInterval().toMillis(), OUTAGE_HEARTBEAT_INTERVAL.toMillis());
 			try {
-				this.scheduler.schedule(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
-						TimeUnit.MILLISECONDS);
+				this.scheduler.schedule(this::heartbeat, delay, TimeUnit.MILLISECONDS);
 			}
 			catch (java.util.concurrent.RejectedExecutionException ex) {
 				// Stopped meanwhile.

@@ -8,12 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.servercore.app.ServerCoreApplication;
 import dev.servercore.core.CloseReason;
+import dev.servercore.core.DrainResult;
+import dev.servercore.core.ServerCore;
 import dev.servercore.core.Session;
 import dev.servercore.core.SessionRegistry;
 import dev.servercore.support.ActuatorClient;
@@ -289,6 +292,23 @@ class ClusterTests {
 
 	@Test
 	@Order(6)
+	void aDrainingNodeLeavesTheDirectoryBeforeItsSessionsClose() {
+		LineClient v = this.b.connect();
+		Session onB = this.b.newest(v, 0);
+		assertThat(join(this.b.cluster().bind(onB, "player:8"))).isEqualTo(BindResult.BOUND);
+		CompletableFuture<DrainResult> drain = CompletableFuture
+			.supplyAsync(() -> this.b.context().getBean(ServerCore.class).drain(Duration.ofSeconds(20)));
+		// While its session is still open (the drain waits for it), node b is gone from the directory.
+		await().atMost(WAIT).until(() -> join(this.a.cluster().find("player:8")).isEmpty());
+		assertThat(onB.isOpen()).isTrue();
+		await().atMost(WAIT).until(() -> !this.a.cluster().liveNodes().containsKey(this.b.cluster().nodeId()));
+		assertThat(onB.isOpen()).isTrue();
+		v.close();
+		assertThat(drain.orTimeout(20, TimeUnit.SECONDS).join().closedByServer()).isZero();
+	}
+
+	@Test
+	@Order(7)
 	void withTheClusterOffNothingConnectsToRedis() throws IOException {
 		try (ServerSocket fakeRedis = new ServerSocket(0)) {
 			fakeRedis.setSoTimeout(300);
