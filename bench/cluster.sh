@@ -101,7 +101,7 @@ log "redis-server on $REDIS_PORT; nodes on $PORT1 and $PORT2 (management $MGMT1,
 start_redis
 start_node n1 "$PORT1" "$MGMT1"
 start_node n2 "$PORT2" "$MGMT2"
-wait_until 120 cluster_whole
+wait_until 300 cluster_whole
 log "cluster up"
 
 for rate in $RATES; do

@@ -156,6 +156,8 @@ final class RedisScripts {
 	 */
 	static final class Script {
 
+		private static final byte[] NODES = "nodes".getBytes(StandardCharsets.UTF_8);
+
 		private final ByteBuffer source;
 
 		Script(String source) {
@@ -163,14 +165,20 @@ final class RedisScripts {
 		}
 
 		/**
-		 * Runs the script with these arguments; answers its value (a string or a number) or nothing for nil.
+		 * Runs the script with these arguments (the first is the key prefix); answers its value (a string or a
+		 * number) or nothing for nil. The cluster's node set is passed as the one declared key, so that Redis
+		 * Cluster routes the script to the node owning the cluster's hash slot.
 		 */
 		Flux<Object> run(ReactiveRedisConnection connection, ReturnType type, ByteBuffer... args) {
-			ByteBuffer[] copies = new ByteBuffer[args.length];
+			ByteBuffer[] keysAndArgs = new ByteBuffer[args.length + 1];
+			ByteBuffer prefix = args[0].duplicate();
+			ByteBuffer key = ByteBuffer.allocate(prefix.remaining() + NODES.length);
+			key.put(prefix).put(NODES).flip();
+			keysAndArgs[0] = key;
 			for (int i = 0; i < args.length; i++) {
-				copies[i] = args[i].duplicate();
+				keysAndArgs[i + 1] = args[i].duplicate();
 			}
-			return connection.scriptingCommands().eval(this.source.duplicate(), type, 0, copies);
+			return connection.scriptingCommands().eval(this.source.duplicate(), type, 1, keysAndArgs);
 		}
 
 	}
