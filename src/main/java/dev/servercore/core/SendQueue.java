@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -33,14 +34,21 @@ import io.netty.util.concurrent.GenericFutureListener;
  * With a packet encoder in the pipeline, the {@link PayloadMarker} above it passes Netty's void promise to
  * the encoder (a promise of ours would make it allocate a promise combiner per packet) and the
  * {@link Wire} handler recognises the payload buffer the encoder passes on; packet headers are not counted.
+ *
+ * <p>A whole packet built in one buffer ({@link Session#sendPacket(ByteBuf)}) travels with the queue's
+ * {@link Framed} promise instead: the {@link PayloadMarker} hands it past the encoder, and the queue counts it
+ * without its length field, as the encoder would have added it.
  */
 final class SendQueue extends DefaultChannelPromise {
 
 	private static final VarHandle QUEUED;
 
+	private static final VarHandle FRAMED;
+
 	static {
 		try {
 			QUEUED = MethodHandles.lookup().findVarHandle(SendQueue.class, "queued", long.class);
+			FRAMED = MethodHandles.lookup().findVarHandle(SendQueue.class, "framed", Framed.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -52,6 +60,12 @@ final class SendQueue extends DefaultChannelPromise {
 	private final long cap;
 
 	private final MemoryBudget budget;
+
+	// Bytes of the length field in front of each packet (0 without length-prefixed framing).
+	private final int lengthFieldBytes;
+
+	// The promise of whole packets, created on the first one: most sessions never send one.
+	private volatile Framed framed;
 
 	// Payload bytes reserved by sends and not yet given back; updated atomically from any thread.
 	private volatile long queued;
@@ -71,10 +85,30 @@ final class SendQueue extends DefaultChannelPromise {
 	// On the loop only: the size of the entry being handed to the channel, if its write fails at once.
 	private int writing = -1;
 
-	SendQueue(Channel channel, long cap, MemoryBudget budget) {
+	SendQueue(Channel channel, long cap, MemoryBudget budget, int lengthFieldBytes) {
 		super(channel);
 		this.cap = cap;
 		this.budget = budget;
+		this.lengthFieldBytes = lengthFieldBytes;
+	}
+
+	/**
+	 * Returns the promise of whole packets (header included), from any thread.
+	 */
+	Framed framed() {
+		Framed framed = this.framed;
+		if (framed == null) {
+			FRAMED.compareAndSet(this, null, new Framed(this));
+			framed = this.framed;
+		}
+		return framed;
+	}
+
+	/**
+	 * Returns the bytes a whole packet of {@code size} bytes counts: its size without the length field.
+	 */
+	int packetPayload(int size) {
+		return size - this.lengthFieldBytes;
 	}
 
 	/**
@@ -120,10 +154,9 @@ final class SendQueue extends DefaultChannelPromise {
 
 	// The wire end, on the loop: a counted send reaches the channel.
 
-	private void enqueue(ChannelHandlerContext ctx, ByteBuf payload) {
-		int size = payload.readableBytes();
+	private void enqueue(ChannelHandlerContext ctx, ByteBuf payload, ChannelPromise promise, int size) {
 		this.writing = size;
-		ctx.write(payload, this);
+		ctx.write(payload, promise);
 		if (this.writing >= 0) {
 			this.writing = -1;
 			push(size);
@@ -243,7 +276,11 @@ final class SendQueue extends DefaultChannelPromise {
 			SendQueue queue = this.queue;
 			if (promise == queue || (msg == queue.encodingPayload && msg != null)) {
 				queue.payloadReachedTheWire = true;
-				queue.enqueue(ctx, (ByteBuf) msg);
+				queue.enqueue(ctx, (ByteBuf) msg, queue, ((ByteBuf) msg).readableBytes());
+				return;
+			}
+			if (promise == queue.framed && promise != null) {
+				queue.enqueue(ctx, (ByteBuf) msg, promise, queue.packetPayload(((ByteBuf) msg).readableBytes()));
 				return;
 			}
 			ctx.write(msg, promise);
@@ -260,13 +297,29 @@ final class SendQueue extends DefaultChannelPromise {
 
 		private final SendQueue queue;
 
-		PayloadMarker(SendQueue queue) {
+		private final ChannelHandler encoder;
+
+		// The encoder's context: a whole packet is written from there, past the encoder.
+		private ChannelHandlerContext encoderContext;
+
+		PayloadMarker(SendQueue queue, ChannelHandler encoder) {
 			this.queue = queue;
+			this.encoder = encoder;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			this.encoderContext = ctx.pipeline().context(this.encoder);
 		}
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 			SendQueue queue = this.queue;
+			if (promise == queue.framed && promise != null && this.encoderContext != null) {
+				// Its header is written already: the encoder must not add another.
+				this.encoderContext.write(msg, promise);
+				return;
+			}
 			if (promise != queue || !(msg instanceof ByteBuf)) {
 				ctx.write(msg, promise);
 				return;
@@ -284,6 +337,64 @@ final class SendQueue extends DefaultChannelPromise {
 					queue.giveBack(size);
 				}
 			}
+		}
+
+	}
+
+	/**
+	 * The promise of the whole packets of one session: completes the queue's entries like the queue itself, in
+	 * the same order, and tells the {@link PayloadMarker} that the packet has its header already.
+	 */
+	static final class Framed extends DefaultChannelPromise {
+
+		private final SendQueue queue;
+
+		Framed(SendQueue queue) {
+			super(queue.channel());
+			this.queue = queue;
+		}
+
+		@Override
+		public boolean trySuccess(Void result) {
+			return this.queue.trySuccess(result);
+		}
+
+		@Override
+		public ChannelPromise setSuccess(Void result) {
+			this.queue.trySuccess(result);
+			return this;
+		}
+
+		@Override
+		public boolean tryFailure(Throwable cause) {
+			return this.queue.tryFailure(cause);
+		}
+
+		@Override
+		public ChannelPromise setFailure(Throwable cause) {
+			this.queue.tryFailure(cause);
+			return this;
+		}
+
+		@Override
+		public boolean setUncancellable() {
+			return true;
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			return false;
+		}
+
+		@Override
+		public ChannelPromise addListener(GenericFutureListener<? extends Future<? super Void>> listener) {
+			throw new IllegalStateException("The send queue is reused by every send: it takes no listener");
+		}
+
+		@Override
+		@SafeVarargs
+		public final ChannelPromise addListeners(GenericFutureListener<? extends Future<? super Void>>... listeners) {
+			throw new IllegalStateException("The send queue is reused by every send: it takes no listener");
 		}
 
 	}

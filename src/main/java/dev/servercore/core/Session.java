@@ -118,14 +118,14 @@ public final class Session {
 	private volatile CloseReason closeReason;
 
 	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
-			MemoryBudget budget) {
+			MemoryBudget budget, int lengthFieldBytes) {
 		this.id = id;
 		this.channel = channel;
 		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
 		this.localAddress = (InetSocketAddress) channel.localAddress();
 		this.openedAtMillis = System.currentTimeMillis();
 		this.sendQueueCap = sendQueueCap;
-		this.sendQueue = new SendQueue(channel, sendQueueCap, budget);
+		this.sendQueue = new SendQueue(channel, sendQueueCap, budget, lengthFieldBytes);
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
 		this.maxPacketSize = maxPacketSize;
 	}
@@ -345,6 +345,46 @@ public final class Session {
 		}
 		// The queue is the write's promise: it gives the bytes back once they are written or dropped.
 		this.channel.writeAndFlush(data, this.sendQueue);
+		return true;
+	}
+
+	/**
+	 * Sends one whole packet, header included, from any thread: for a reply written straight into one buffer
+	 * with {@link PacketFraming#beginPacket(ByteBuf, int)} and {@link PacketFraming#endPacket(ByteBuf, int)}
+	 * (length-prefixed framing only), which saves the separate header buffer {@link #send(ByteBuf)} adds.
+	 * Otherwise as {@link #send(ByteBuf)}: ownership passes to the session, order with other sends is kept, and
+	 * the send-queue cap and memory budget count the packet without its length field.
+	 * @param packet the packet, from its length field to its last payload byte; ownership passes to the session
+	 * @return {@code true} if the packet was queued, {@code false} if it was released because the session is
+	 * closed or was just closed as a slow consumer
+	 * @throws IllegalStateException if the session's framing is not length-prefixed (the packet is released)
+	 * @throws IllegalArgumentException as {@link #send(ByteBuf)}, for the packet without its length field
+	 */
+	public boolean sendPacket(ByteBuf packet) {
+		Objects.requireNonNull(packet, "packet");
+		if (this.maxPacketSize == 0) {
+			packet.release();
+			throw new IllegalStateException("Session " + this.id + ": sendPacket needs length-prefixed framing "
+					+ "(servercore.framing=length-prefixed); use send");
+		}
+		if (this.closeReason != null) {
+			packet.release();
+			return false;
+		}
+		int size = this.sendQueue.packetPayload(packet.readableBytes());
+		try {
+			checkSendSize(size);
+		}
+		catch (IllegalArgumentException ex) {
+			packet.release();
+			throw ex;
+		}
+		if (!this.sendQueue.reserve(size) || !this.sendQueue.reserveInBudget(size)) {
+			packet.release();
+			close(CloseReason.SLOW_CONSUMER);
+			return false;
+		}
+		this.channel.writeAndFlush(packet, this.sendQueue.framed());
 		return true;
 	}
 

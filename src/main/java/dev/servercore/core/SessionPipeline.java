@@ -121,7 +121,8 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
 				this.settings.closeFlushTimeout().toMillis(),
-				framing.isLine() ? 0 : framing.maxSize() + framing.idFieldBytes(), this.budget);
+				framing.isLine() ? 0 : framing.maxSize() + framing.idFieldBytes(), this.budget,
+				framing.lengthFieldBytes());
 		// A failed allocation closes this session instead of ending its event loop.
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();
@@ -136,7 +137,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 			ChannelHandler decoder = framing.newDecoder();
 			pipeline.addBefore(bridge, PACKET_DECODER, decoder);
 			pipeline.addBefore(bridge, PACKET_ENCODER, framing.encoder());
-			pipeline.addBefore(bridge, PAYLOAD_MARKER, new SendQueue.PayloadMarker(session.sendQueue()));
+			pipeline.addBefore(bridge, PAYLOAD_MARKER, new SendQueue.PayloadMarker(session.sendQueue(), framing.encoder()));
 			pipeline.addBefore(bridge, PACKET_ASSEMBLY, new PacketAssembly(session, decoder, this.budget,
 					this.settings.packetAssemblyTimeout().toNanos()));
 		}

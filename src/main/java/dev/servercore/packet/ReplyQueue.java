@@ -72,7 +72,7 @@ final class ReplyQueue {
 		while (!this.slots.isEmpty() && this.slots.peekFirst().done) {
 			ByteBuf next = this.slots.pollFirst().reply;
 			if (next != null) {
-				session.send(next);
+				session.sendPacket(next);
 			}
 		}
 	}
