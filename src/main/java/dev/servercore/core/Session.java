@@ -38,7 +38,7 @@ public final class Session {
 
 	private static final VarHandle PACKETS_RECEIVED;
 
-	private static final VarHandle LAST_RECEIVE_MILLIS;
+	private static final VarHandle LAST_RECEIVE_NANOS;
 
 	private static final VarHandle BYTES_SENT;
 
@@ -52,7 +52,7 @@ public final class Session {
 			BYTES_RECEIVED = lookup.findVarHandle(Session.class, "bytesReceived", long.class);
 			READS_RECEIVED = lookup.findVarHandle(Session.class, "readsReceived", long.class);
 			PACKETS_RECEIVED = lookup.findVarHandle(Session.class, "packetsReceived", long.class);
-			LAST_RECEIVE_MILLIS = lookup.findVarHandle(Session.class, "lastReceiveMillis", long.class);
+			LAST_RECEIVE_NANOS = lookup.findVarHandle(Session.class, "lastReceiveNanos", long.class);
 			BYTES_SENT = lookup.findVarHandle(Session.class, "bytesSent", long.class);
 			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
 			BYTES_BUFFERED = lookup.findVarHandle(Session.class, "bytesBuffered", long.class);
@@ -99,7 +99,8 @@ public final class Session {
 
 	private long packetsReceived;
 
-	private long lastReceiveMillis;
+	// System.nanoTime() of the last read batch: the clock the idle check reads too; 0 before the first.
+	private long lastReceiveNanos;
 
 	private long bytesSent;
 
@@ -199,8 +200,12 @@ public final class Session {
 	 * @return the last receive time, or {@code null} if nothing was received yet
 	 */
 	public Instant lastReceiveAt() {
-		long millis = (long) LAST_RECEIVE_MILLIS.getOpaque(this);
-		return (millis != 0) ? Instant.ofEpochMilli(millis) : null;
+		long nanos = (long) LAST_RECEIVE_NANOS.getOpaque(this);
+		if (nanos == 0) {
+			return null;
+		}
+		long agoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+		return Instant.ofEpochMilli(System.currentTimeMillis() - agoMillis);
 	}
 
 	/**
@@ -571,8 +576,9 @@ public final class Session {
 		READS_RECEIVED.setOpaque(this, this.readsReceived + 1);
 	}
 
-	void recordReceiveTime(long nowMillis) {
-		LAST_RECEIVE_MILLIS.setOpaque(this, nowMillis);
+	void recordReceiveTime(long nowNanos) {
+		// 0 means "nothing received yet": a clock that reads exactly 0 is stamped 1 ns later.
+		LAST_RECEIVE_NANOS.setOpaque(this, (nowNanos != 0) ? nowNanos : 1);
 	}
 
 	void recordPacket() {
