@@ -26,14 +26,14 @@ import io.netty.util.concurrent.GenericFutureListener;
  *
  * <pre>
  * send():   reserve(size) ─ cap and budget, atomically ─▶ writeAndFlush(data, queue)
- * wire:     Wire handler, nearest the socket: remembers size in the ring, passes the queue as the promise
+ * wire:     write(), from the handler nearest the socket: remembers size in the ring, passes the queue as the promise
  * Netty:    entry written ─▶ queue.trySuccess() ─▶ give back the oldest size
  *           channel closed ─▶ queue.tryFailure() ─▶ give back everything still in the ring
  * </pre>
  *
  * With a packet encoder in the pipeline, the {@link PayloadMarker} above it passes Netty's void promise to
  * the encoder (a promise of ours would make it allocate a promise combiner per packet) and the
- * {@link Wire} handler recognises the payload buffer the encoder passes on; packet headers are not counted.
+ * wire end ({@link #write}) recognises the payload buffer the encoder passes on; packet headers are not counted.
  *
  * <p>A whole packet built in one buffer ({@link Session#sendPacket(ByteBuf)}) travels with the queue's
  * {@link Framed} promise instead: the {@link PayloadMarker} hands it past the encoder, and the queue counts it
@@ -55,7 +55,8 @@ final class SendQueue extends DefaultChannelPromise {
 		}
 	}
 
-	private static final int INITIAL_RING = 16;
+	// Small, and made on the first send: a held session that sends little keeps 32 bytes for it.
+	private static final int INITIAL_RING = 4;
 
 	private final long cap;
 
@@ -71,7 +72,7 @@ final class SendQueue extends DefaultChannelPromise {
 	private volatile long queued;
 
 	// On the loop only: the sizes of the entries handed to the channel and not yet completed, oldest first.
-	private int[] ring = new int[INITIAL_RING];
+	private int[] ring;
 
 	private int head;
 
@@ -164,6 +165,9 @@ final class SendQueue extends DefaultChannelPromise {
 	}
 
 	private void push(int size) {
+		if (this.ring == null) {
+			this.ring = new int[INITIAL_RING];
+		}
 		if (this.count == this.ring.length) {
 			int[] larger = new int[this.ring.length * 2];
 			for (int i = 0; i < this.count; i++) {
@@ -183,7 +187,7 @@ final class SendQueue extends DefaultChannelPromise {
 		int size = this.ring[this.head];
 		this.head = (this.head + 1) % this.ring.length;
 		this.count--;
-		if (this.count == 0 && this.ring.length > INITIAL_RING * 64) {
+		if (this.count == 0 && this.ring.length > INITIAL_RING * 256) {
 			// A burst grew the ring; do not keep it for the life of the session.
 			this.ring = new int[INITIAL_RING];
 			this.head = 0;
@@ -195,6 +199,24 @@ final class SendQueue extends DefaultChannelPromise {
 		while (this.count > 0) {
 			completeOldest();
 		}
+	}
+
+	/**
+	 * The send queue's end nearest the socket, called by the {@link TransferCounter} for every write: hands
+	 * each counted send to the channel with the queue (or its {@link Framed} promise) as its promise, and any
+	 * other write as it is.
+	 */
+	void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		if (promise == this || (msg == this.encodingPayload && msg != null)) {
+			this.payloadReachedTheWire = true;
+			enqueue(ctx, (ByteBuf) msg, this, ((ByteBuf) msg).readableBytes());
+			return;
+		}
+		if (promise == this.framed && promise != null) {
+			enqueue(ctx, (ByteBuf) msg, promise, packetPayload(((ByteBuf) msg).readableBytes()));
+			return;
+		}
+		ctx.write(msg, promise);
 	}
 
 	// Netty completes the entries' promises: this one, once per counted entry, in order.
@@ -260,37 +282,8 @@ final class SendQueue extends DefaultChannelPromise {
 	}
 
 	/**
-	 * The send queue's end nearest the socket: hands each counted send to the channel with the queue as its
-	 * promise. Outbound only, so reads do not pass through it.
-	 */
-	static final class Wire extends ChannelOutboundHandlerAdapter {
-
-		private final SendQueue queue;
-
-		Wire(SendQueue queue) {
-			this.queue = queue;
-		}
-
-		@Override
-		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-			SendQueue queue = this.queue;
-			if (promise == queue || (msg == queue.encodingPayload && msg != null)) {
-				queue.payloadReachedTheWire = true;
-				queue.enqueue(ctx, (ByteBuf) msg, queue, ((ByteBuf) msg).readableBytes());
-				return;
-			}
-			if (promise == queue.framed && promise != null) {
-				queue.enqueue(ctx, (ByteBuf) msg, promise, queue.packetPayload(((ByteBuf) msg).readableBytes()));
-				return;
-			}
-			ctx.write(msg, promise);
-		}
-
-	}
-
-	/**
 	 * Sits just above a packet encoder: gives the encoder Netty's void promise for a counted send and tells
-	 * the {@link Wire} handler which buffer is the payload. A send whose payload never reaches the wire (an
+	 * the wire end which buffer is the payload. A send whose payload never reaches the wire (an
 	 * encoder that failed or copied it) is given back at once.
 	 */
 	static final class PayloadMarker extends ChannelOutboundHandlerAdapter {

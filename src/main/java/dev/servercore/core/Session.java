@@ -46,6 +46,8 @@ public final class Session {
 
 	private static final VarHandle BYTES_BUFFERED;
 
+	private static final VarHandle CLOSE_STAGE;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -56,6 +58,7 @@ public final class Session {
 			BYTES_SENT = lookup.findVarHandle(Session.class, "bytesSent", long.class);
 			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
 			BYTES_BUFFERED = lookup.findVarHandle(Session.class, "bytesBuffered", long.class);
+			CLOSE_STAGE = lookup.findVarHandle(Session.class, "closeStage", CompletionStage.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -90,7 +93,8 @@ public final class Session {
 	private final SessionAttributes attributes = new SessionAttributes();
 
 	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
-	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
+	// Made on the first call (64 bytes a session that nobody asks).
+	private volatile CompletionStage<CloseReason> closeStage;
 
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
@@ -257,7 +261,12 @@ public final class Session {
 	 * @return the close stage
 	 */
 	public CompletionStage<CloseReason> closeFuture() {
-		return this.closeStage;
+		CompletionStage<CloseReason> stage = this.closeStage;
+		if (stage == null) {
+			CLOSE_STAGE.compareAndSet(this, null, this.closeFuture.minimalCompletionStage());
+			stage = this.closeStage;
+		}
+		return stage;
 	}
 
 	/**

@@ -15,7 +15,7 @@ import reactor.netty.NettyPipeline;
  * Builds each accepted channel's pipeline: the completion key is bound here, before the first read.
  *
  * <pre>
- * socket ⇄ transfer (counters, idle check) ⇄ send queue ⇄ [packet decoder, packet encoder, payload marker,
+ * socket ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
  *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
@@ -32,9 +32,6 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 
 	/** Name of the packet encoder. */
 	public static final String PACKET_ENCODER = "servercore.packetEncoder";
-
-	/** Name of the handler that hands counted sends to the socket (see {@link MemoryBudget}). */
-	public static final String SEND_QUEUE = "servercore.sendQueue";
 
 	/** Name of the handler that marks a send's payload for the packet encoder below it. */
 	public static final String PAYLOAD_MARKER = "servercore.payloadMarker";
@@ -124,7 +121,6 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		String bridge = NettyPipeline.ReactiveBridge;
 		pipeline.addBefore(bridge, TRANSFER,
 				new TransferCounter(session, this.metrics, this.settings.idleTimeout().toNanos()));
-		pipeline.addBefore(bridge, SEND_QUEUE, new SendQueue.Wire(session.sendQueue()));
 		if (!framing.isRaw()) {
 			ChannelHandler decoder = framing.newDecoder();
 			pipeline.addBefore(bridge, PACKET_DECODER, decoder);

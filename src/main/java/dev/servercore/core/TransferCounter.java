@@ -11,8 +11,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Counts the bytes that cross the socket, nearest to it: every receive completion (the article's
- * {@code transferredBytes}) and every write, packet headers included; and, from the receive time it stamps,
- * tells the session handler when nothing was received for the idle timeout. Plain field updates and one metric
+ * {@code transferredBytes}) and every write, packet headers included; hands writes to the channel through
+ * the session's {@link SendQueue}, which counts what is queued; and, from the receive time it stamps, tells
+ * the session handler when nothing was received for the idle timeout. Plain field updates and one metric
  * call per read, the clock read once per read batch: nothing allocated, looked up or locked.
  *
  * <p>The idle check is Netty's {@code IdleStateHandler} reader-idle check, done here because this handler stamps
@@ -24,6 +25,8 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 	private final Session session;
 
 	private final ServerMetrics metrics;
+
+	private final SendQueue sendQueue;
 
 	// Nothing received for this long fires the idle event; 0: no idle check.
 	private final long idleTimeoutNanos;
@@ -41,6 +44,7 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 	TransferCounter(Session session, ServerMetrics metrics, long idleTimeoutNanos) {
 		this.session = session;
 		this.metrics = metrics;
+		this.sendQueue = session.sendQueue();
 		this.idleTimeoutNanos = idleTimeoutNanos;
 	}
 
@@ -104,7 +108,7 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 				this.metrics.bytesWritten(bytes);
 			}
 		}
-		ctx.write(msg, promise);
+		this.sendQueue.write(ctx, msg, promise);
 	}
 
 	private void scheduleIdleCheck(long delayNanos) {

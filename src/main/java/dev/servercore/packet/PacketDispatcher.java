@@ -2,6 +2,7 @@ package dev.servercore.packet;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.servercore.core.CloseReason;
 import dev.servercore.core.PacketFraming;
@@ -36,6 +37,10 @@ public final class PacketDispatcher implements SessionHandler {
 	private final PacketRoute.Meters unknownMeters;
 
 	private final boolean asyncReplies;
+
+	// Sessions with replies waiting behind an asynchronous one (see ReplyQueue): while none has, a plain reply is
+	// sent without looking its session's queue up.
+	private final AtomicInteger waitingSessions = new AtomicInteger();
 
 	PacketDispatcher(PacketFraming framing, PacketRoute[] routes, PacketRoute unknownRoute,
 			PacketRoute.Meters unknownMeters, boolean asyncReplies) {
@@ -127,7 +132,7 @@ public final class PacketDispatcher implements SessionHandler {
 	}
 
 	private void sendInOrder(Session session, ByteBuf packet) {
-		if (this.asyncReplies) {
+		if (this.asyncReplies && this.waitingSessions.get() > 0) {
 			ReplyQueue queue = ReplyQueue.existing(session);
 			if (queue != null && !queue.isEmpty()) {
 				if (queue.isFull()) {
@@ -143,7 +148,7 @@ public final class PacketDispatcher implements SessionHandler {
 	}
 
 	private void replyLater(Session session, ReplyEncoder encoder, CompletionStage<?> stage, int requestId) {
-		ReplyQueue queue = ReplyQueue.of(session);
+		ReplyQueue queue = ReplyQueue.of(session, this.waitingSessions);
 		if (queue.isFull()) {
 			tooManyWaiting(session);
 			return;
