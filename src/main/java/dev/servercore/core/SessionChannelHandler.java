@@ -14,6 +14,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -180,7 +181,8 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			this.session.closeByCore(this.inputShutdown ? CloseReason.PEER_CLOSED : CloseReason.IDLE_TIMEOUT);
 			return;
 		}
-		if (event == ChannelInputShutdownEvent.INSTANCE) {
+		// The peer's TLS close_notify says, as its FIN does, that it will send no more.
+		if (event == ChannelInputShutdownEvent.INSTANCE || event instanceof SslCloseCompletionEvent) {
 			if (!this.session.isOpen()) {
 				// The end of a lingering close: the peer has read everything and closed its side.
 				ctx.close();
