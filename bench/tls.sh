@@ -4,13 +4,13 @@
 # servercore in plaintext, and a bare Reactor Netty TLS echo (BaselineEchoServer --tls-cert, same engine). Two
 # loads, ROUNDS rounds each, servers in turn: ping-pong with 100 connections (64 B), and streaming 16 KiB chunks
 # over 4 connections. The certificates (a CA and a localhost certificate, EC P-256) are made here with openssl
-# and live under $OUT/tls/cert only. Settings: TLS_SC_PORT (17400), TLS_PLAIN_PORT (17401), TLS_BL_PORT (17402).
+# and live under $OUT/tls/cert only. Settings: TLS_SC_PORT (17750), TLS_PLAIN_PORT (17751), TLS_BL_PORT (17752).
 # Needs from run.sh: JAR, CP, OUT, TRANSPORT, CLIENT_TRANSPORT, WARMUP, DURATION, ROUNDS, SERVER_JAVA_OPTS,
 # PIN_SERVER, PIN_CLIENT, log, wait_for_line, wait_drained, cpu_ticks.
 
-TLS_SC_PORT="${TLS_SC_PORT:-17400}"
-TLS_PLAIN_PORT="${TLS_PLAIN_PORT:-17401}"
-TLS_BL_PORT="${TLS_BL_PORT:-17402}"
+TLS_SC_PORT="${TLS_SC_PORT:-17750}"
+TLS_PLAIN_PORT="${TLS_PLAIN_PORT:-17751}"
+TLS_BL_PORT="${TLS_BL_PORT:-17752}"
 TLS_PIDS=()
 
 tls_port() { case $1 in sc-tls) echo "$TLS_SC_PORT" ;; sc-plain) echo "$TLS_PLAIN_PORT" ;; bl-tls) echo "$TLS_BL_PORT" ;; esac; }

@@ -49,7 +49,7 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private final boolean countPackets;
 
-	// Set once the session passed the limits and entered the registry.
+	// Set once the session passed the limits: it releases its slot on close.
 	private boolean admitted;
 
 	// Set once the session entered the registry: it leaves it on close.

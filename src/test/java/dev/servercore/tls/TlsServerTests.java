@@ -192,7 +192,10 @@ class TlsServerTests {
 
 	@Test
 	void plaintextAndStalledHandshakesCloseWithTheirReasonWhileAGoodClientIsUnharmed() throws Exception {
+		// Sessions of the other tests still closing would blur the counts.
+		await().atMost(WAIT).until(() -> this.registry.size() == 0);
 		double failuresBefore = closed(CloseReason.TLS_HANDSHAKE_FAILED);
+		double peerClosedBefore = closed(CloseReason.PEER_CLOSED);
 		Set<Integer> opened = ConcurrentHashMap.newKeySet();
 		SessionListener recorder = new SessionListener() {
 
@@ -207,6 +210,9 @@ class TlsServerTests {
 				Socket plaintext = plainSocket();
 				Socket stalled = plainSocket()) {
 			assertThat(good.echo("before\n")).isEqualTo("before\n");
+			// A TCP health check: connects and leaves before any handshake. It closed; nothing failed.
+			plainSocket().close();
+			await().atMost(WAIT).until(() -> closed(CloseReason.PEER_CLOSED) == peerClosedBefore + 1);
 			plaintext.getOutputStream().write("hello in plaintext\n".getBytes(StandardCharsets.UTF_8));
 			// The start of a ClientHello record, never finished.
 			stalled.getOutputStream().write(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 });
@@ -216,6 +222,7 @@ class TlsServerTests {
 			// The handshake timeout is 2s in this test; well before the 10s read timeout.
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
 			await().atMost(WAIT).until(() -> closed(CloseReason.TLS_HANDSHAKE_FAILED) == failuresBefore + 2);
+			assertThat(closed(CloseReason.PEER_CLOSED)).isEqualTo(peerClosedBefore + 1);
 			assertThat(opened).as("sessions that reached the registry and the handler")
 				.doesNotContain(plaintext.getLocalPort(), stalled.getLocalPort());
 			assertThat(good.echo("after\n")).isEqualTo("after\n");
