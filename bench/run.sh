@@ -364,6 +364,6 @@ echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
 	done
 } | tee "$OUT/report.md"
 if section tls; then
-	tls_report | tee -a "$OUT/report.md"
+	cat "$OUT/tls/report.md" >> "$OUT/report.md"
 fi
 log "results in $OUT"

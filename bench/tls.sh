@@ -113,6 +113,7 @@ tls_section() {
 		done
 	done
 	tls_stop_servers
+	tls_report | tee "$OUT/tls/report.md"
 }
 
 # The median of a JSON field over the rounds of one load and server.
