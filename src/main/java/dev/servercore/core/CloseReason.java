@@ -51,6 +51,12 @@ public enum CloseReason {
 	REJECTED_LIMIT,
 
 	/**
+	 * The session's key (a player or account id) was bound to another session, on this node or another one of
+	 * the cluster: by the default policy the older session is closed, or the new one if the policy rejects it.
+	 */
+	DUPLICATE_LOGIN,
+
+	/**
 	 * The TLS handshake failed (a certificate not trusted or missing, plaintext on the TLS port, a protocol or
 	 * cipher not allowed) or did not finish within the handshake timeout. The handler never saw the session.
 	 */
