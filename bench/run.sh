@@ -11,7 +11,8 @@
 # @PacketHandler dispatch, 2-byte message id), pp100 and pipe100.
 #
 # Settings, as environment variables:
-#   SECTIONS ("messages held typed fanout")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone
+#   SECTIONS ("messages held typed fanout")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone;
+#                                  SECTIONS=tls runs the TLS comparison (bench/tls.sh, not in the default list)
 #   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
 #   ROUNDS (3)                     rounds of servercore then baseline for each message load
 #   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
@@ -85,8 +86,10 @@ SC_DESC="not started"
 BL_DESC="not started"
 LP_PID=
 TY_PID=
+# shellcheck source=bench/tls.sh
+. bench/tls.sh
 cleanup() {
-	for pid in $SC_PID $BL_PID $LP_PID $TY_PID; do
+	for pid in $SC_PID $BL_PID $LP_PID $TY_PID "${TLS_PIDS[@]}"; do
 		kill "$pid" 2> /dev/null || true
 	done
 	wait 2> /dev/null || true
@@ -338,6 +341,10 @@ if section fanout; then
 	wait "$SC_PID" 2> /dev/null || true
 fi
 
+if section tls; then
+	tls_section
+fi
+
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
 {
@@ -356,4 +363,7 @@ echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
 			END { printf "| %s | %s | %s | %s | %s / %s |\n", load, rate, p50, p99, lost, dup }' "$f"
 	done
 } | tee "$OUT/report.md"
+if section tls; then
+	cat "$OUT/tls/report.md" >> "$OUT/report.md"
+fi
 log "results in $OUT"

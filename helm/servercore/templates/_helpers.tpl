@@ -136,7 +136,29 @@ grace period always match what runs).
   "servercore" (dict "port" (int .Values.ports.tcp) "shutdown" (dict "drain-timeout" (printf "%ds" (int .Values.shutdown.drainTimeoutSeconds))))
   "spring" (dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ss" (include "servercore.shutdownPhaseSeconds" .))))
 }}
+{{- if .Values.tls.enabled }}
+{{- if not .Values.tls.secretName }}
+{{- fail "tls.enabled needs tls.secretName: the kubernetes.io/tls Secret with tls.crt and tls.key (for example a cert-manager Certificate's secretName)" }}
+{{- end }}
+{{- if not (has .Values.tls.clientAuth (list "none" "want" "need")) }}
+{{- fail (printf "tls.clientAuth must be none, want or need, was %q" (toString .Values.tls.clientAuth)) }}
+{{- end }}
+{{- $dir := include "servercore.tlsMountPath" . }}
+{{- $pem := dict "reload-on-update" true "keystore" (dict "certificate" (printf "file:%s/tls.crt" $dir) "private-key" (printf "file:%s/tls.key" $dir)) }}
+{{- if ne .Values.tls.clientAuth "none" }}
+{{- $_ := set $pem "truststore" (dict "certificate" (printf "file:%s/ca.crt" $dir)) }}
+{{- end }}
+{{- $ssl := dict "bundle" "servercore" "client-auth" .Values.tls.clientAuth "handshake-timeout" (printf "%ds" (int .Values.tls.handshakeTimeoutSeconds)) }}
+{{- $_ := mustMergeOverwrite $managed (dict "servercore" (dict "ssl" $ssl) "spring" (dict "ssl" (dict "bundle" (dict "pem" (dict "servercore" $pem))))) }}
+{{- end }}
 {{- mustMergeOverwrite $config $managed | toYaml }}
+{{- end }}
+
+{{/*
+Where the TLS Secret is mounted (beside the ConfigMap's directory, not inside it).
+*/}}
+{{- define "servercore.tlsMountPath" -}}
+/etc/servercore-tls
 {{- end }}
 
 {{/*

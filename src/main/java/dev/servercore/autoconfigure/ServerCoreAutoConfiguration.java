@@ -12,6 +12,7 @@ import dev.servercore.core.PacketFraming;
 import dev.servercore.core.ServerCore;
 import dev.servercore.core.CompositeServerMetrics;
 import dev.servercore.core.ServerMetrics;
+import dev.servercore.core.ServerTls;
 import dev.servercore.core.SessionHandler;
 import dev.servercore.core.SessionPipeline;
 import dev.servercore.core.SessionRegistry;
@@ -95,12 +96,15 @@ public final class ServerCoreAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SessionPipeline sessionPipeline(ServerCoreProperties properties, SessionRegistry registry,
-			SessionHandler handler, ObjectProvider<ServerMetrics> metrics, MemoryBudget budget) {
+			SessionHandler handler, ObjectProvider<ServerMetrics> metrics, MemoryBudget budget,
+			ObjectProvider<ServerTls> tls) {
 		// Each session holds a descriptor: fit the limit to ulimit -n once, so that every reader sees the result.
 		ServerCoreProperties.Limits limits = properties.getLimits();
 		limits.setMaxSessions(DescriptorLimit.fit(limits.getMaxSessions(), limits.getDescriptorHeadroom(),
 				DescriptorLimit.processLimit()));
-		return new SessionPipeline(registry, handler, serverMetrics(metrics), sessionSettings(properties), budget);
+		// TLS when servercore.ssl.bundle is set (dev.servercore.tls); plaintext otherwise.
+		return new SessionPipeline(registry, handler, serverMetrics(metrics), sessionSettings(properties), budget,
+				tls.getIfAvailable());
 	}
 
 	// Every ServerMetrics bean gets every event: the application's own beside servercore's Micrometer meters.
@@ -195,8 +199,8 @@ public final class ServerCoreAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServerCoreLifecycle serverCoreLifecycle(ServerCore serverCore, ServerCoreProperties properties,
-			ConfigurableEnvironment environment, ApplicationEventPublisher publisher) {
-		return new ServerCoreLifecycle(serverCore, properties, environment, publisher);
+			ConfigurableEnvironment environment, ApplicationEventPublisher publisher, ObjectProvider<ServerTls> tls) {
+		return new ServerCoreLifecycle(serverCore, properties, environment, publisher, tls.getIfAvailable());
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.servercore.core.Addresses;
 import dev.servercore.core.CloseReason;
 import dev.servercore.core.ServerCore;
+import dev.servercore.core.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,9 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 
 	private final ApplicationEventPublisher publisher;
 
+	// Null for a plaintext port.
+	private final ServerTls tls;
+
 	private volatile boolean running;
 
 	// Set once this lifecycle refused traffic; a restart then accepts it again (Boot does so only once, when ready).
@@ -67,6 +71,20 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 	 */
 	public ServerCoreLifecycle(ServerCore server, ServerCoreProperties properties, ConfigurableEnvironment environment,
 			ApplicationEventPublisher publisher) {
+		this(server, properties, environment, publisher, null);
+	}
+
+	/**
+	 * Creates the lifecycle of a server whose port may be TLS.
+	 * @param server the server to start and stop
+	 * @param properties the settings (drain timeout, and those logged at start)
+	 * @param environment where the bound port is published
+	 * @param publisher publishes the started event and the readiness change
+	 * @param tls the port's TLS, named in the start line, or {@code null} for plaintext
+	 */
+	public ServerCoreLifecycle(ServerCore server, ServerCoreProperties properties, ConfigurableEnvironment environment,
+			ApplicationEventPublisher publisher, ServerTls tls) {
+		this.tls = tls;
 		this.server = server;
 		this.properties = properties;
 		this.environment = environment;
@@ -149,10 +167,11 @@ public class ServerCoreLifecycle implements SmartLifecycle {
 	private void logStarted() {
 		ServerCoreProperties.Limits limits = this.properties.getLimits();
 		logger.info(
-				"servercore started on {} ({} transport, {} workers, {} framing; limits: max-sessions {}, "
+				"servercore started on {} ({} transport, {} workers, {} framing, {}; limits: max-sessions {}, "
 						+ "max-sessions-per-address {}, idle-timeout {}, send queue-cap {}; drain-timeout {})",
 				Addresses.hostAndPort(this.server.address()), this.server.loops().transport().displayName(),
 				this.server.loops().workers(), ServerCoreAutoConfiguration.packetFraming(this.properties),
+				(this.tls != null) ? this.tls : "plaintext",
 				limits.getMaxSessions(), limits.getMaxSessionsPerAddress(), format(limits.getIdleTimeout()),
 				format(this.properties.getSend().getQueueCap()), format(this.properties.getShutdown().getDrainTimeout()));
 	}

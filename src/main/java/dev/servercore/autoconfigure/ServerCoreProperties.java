@@ -66,6 +66,8 @@ public class ServerCoreProperties implements Validator {
 
 	private final Cluster cluster = new Cluster();
 
+	private final Ssl ssl = new Ssl();
+
 	public String getHost() {
 		return this.host;
 	}
@@ -142,6 +144,10 @@ public class ServerCoreProperties implements Validator {
 		return this.memory;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return ServerCoreProperties.class.isAssignableFrom(type);
@@ -164,6 +170,7 @@ public class ServerCoreProperties implements Validator {
 		notNegative(errors, "limits.idleTimeout", "limits.idle-timeout", properties.limits.idleTimeout);
 		positive(errors, "io.probeInterval", "io.probe-interval", properties.io.probeInterval);
 		positive(errors, "health.loopDeadline", "health.loop-deadline", properties.health.loopDeadline);
+		positive(errors, "ssl.handshakeTimeout", "ssl.handshake-timeout", properties.ssl.handshakeTimeout);
 		if (properties.limits.maxSessions < 0) {
 			reject(errors, "limits.maxSessions", "limits.max-sessions must not be negative (0 turns it off)");
 		}
@@ -724,6 +731,74 @@ public class ServerCoreProperties implements Validator {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/**
+	 * TLS on the TCP port, from a Spring Boot SSL bundle (spring.ssl.bundle.*).
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.NAME.* or spring.ssl.bundle.jks.NAME.*) that
+		 * turns TLS on for the TCP port. Protocols and ciphers come from the bundle's options (TLSv1.2 and
+		 * TLSv1.3 when it sets none); with the bundle's reload-on-update, a renewed certificate is used for new
+		 * connections. Unset: plaintext.
+		 */
+		private String bundle;
+
+		/**
+		 * Whether clients present a certificate, verified with the bundle's trust material: 'none', 'want'
+		 * (asked for, optional) or 'need' (a handshake without one fails). The verified subject is
+		 * Session.peerSubject().
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		/**
+		 * How long a TLS handshake may take; one that fails or takes longer closes the session with
+		 * TLS_HANDSHAKE_FAILED before the handler sees it.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		/**
+		 * Whether TLS clients present a certificate.
+		 */
+		public enum ClientAuth {
+
+			/** No client certificate is asked for. */
+			NONE,
+
+			/** A client certificate is asked for; a client without one is still accepted. */
+			WANT,
+
+			/** A client certificate is required; a handshake without a trusted one fails. */
+			NEED
+
 		}
 
 	}

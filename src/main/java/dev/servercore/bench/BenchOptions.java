@@ -98,6 +98,12 @@ public final class BenchOptions {
 
 	boolean progress = true;
 
+	boolean tls;
+
+	Path tlsCa;
+
+	boolean tlsTrustAny;
+
 	private BenchOptions() {
 	}
 
@@ -182,6 +188,15 @@ public final class BenchOptions {
 				case "--rooms" -> options.rooms = parseInt(name, (value != null) ? value : next(args, ++i, name), 1,
 						1_000_000);
 				case "--no-progress" -> options.progress = false;
+				case "--tls" -> options.tls = (value == null) || parseBoolean(name, value);
+				case "--tls-ca" -> {
+					options.tlsCa = Path.of((value != null) ? value : next(args, ++i, name));
+					options.tls = true;
+				}
+				case "--tls-trust-any" -> {
+					options.tlsTrustAny = (value == null) || parseBoolean(name, value);
+					options.tls |= options.tlsTrustAny;
+				}
 				default -> throw new IllegalArgumentException("Unknown option: " + arg + " (see --help)");
 			}
 		}
@@ -231,6 +246,12 @@ public final class BenchOptions {
 		}
 		if (this.mode == BenchMode.FANOUT && this.rooms > this.connections) {
 			throw new IllegalArgumentException("--rooms " + this.rooms + " is more than --connections " + this.connections);
+		}
+		if (this.tls && this.mode == BenchMode.FANOUT) {
+			throw new IllegalArgumentException("--tls is not supported in fanout mode");
+		}
+		if (this.tlsCa != null && this.tlsTrustAny) {
+			throw new IllegalArgumentException("--tls-ca and --tls-trust-any exclude each other");
 		}
 		if (this.mode == BenchMode.STREAM && this.rate > 0) {
 			throw new IllegalArgumentException("--rate does not apply to stream mode");
@@ -331,6 +352,30 @@ public final class BenchOptions {
 	}
 
 	/**
+	 * Returns whether the connections use TLS.
+	 * @return {@code true} with {@code --tls}, {@code --tls-ca} or {@code --tls-trust-any}
+	 */
+	public boolean tls() {
+		return this.tls;
+	}
+
+	/**
+	 * Returns the PEM file of the certificate authority to trust with TLS.
+	 * @return the file, or {@code null} for the JDK's default trust store (or any certificate)
+	 */
+	public Path tlsCa() {
+		return this.tlsCa;
+	}
+
+	/**
+	 * Returns whether any server certificate is accepted: for tests only, it proves nothing about the server.
+	 * @return {@code true} with {@code --tls-trust-any}
+	 */
+	public boolean tlsTrustAny() {
+		return this.tlsTrustAny;
+	}
+
+	/**
 	 * Returns the ports the connections are spread over in fanout mode (connection i on port i mod n).
 	 * @return the ports, or {@code --port} alone
 	 */
@@ -407,6 +452,9 @@ public final class BenchOptions {
 				  --hgrm FILE                 also write the latency percentile distribution (HdrHistogram .hgrm)
 				  --server-pid PID            read the server's CPU time from /proc (Linux) for CPU per message
 				  --no-progress               no progress line every second
+				  --tls                       connect with TLS, trusting the JDK's certificate authorities
+				  --tls-ca FILE               TLS, trusting the certificate authority in this PEM file
+				  --tls-trust-any             TLS, accepting any server certificate: for tests only
 				  --help                      this text
 
 				Exit status: 0 on success; 1 if any byte mismatched, any connection failed or nothing completed;

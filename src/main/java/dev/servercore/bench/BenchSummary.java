@@ -189,8 +189,9 @@ public final class BenchSummary {
 		out.printf("servercore bench: %s, %d connection%s, %d B payload, %s framing, client %s%n", describeMode(),
 				this.options.connections(), (this.options.connections() == 1) ? "" : "s", this.options.size(),
 				this.options.format(), this.transport.displayName());
-		out.printf("  target              %s:%d%s%n", this.options.host(), this.options.port(),
-				this.options.bind().isEmpty() ? "" : " from " + this.options.bind().size() + " source addresses");
+		out.printf("  target              %s:%d%s%s%n", this.options.host(), this.options.port(),
+				this.options.bind().isEmpty() ? "" : " from " + this.options.bind().size() + " source addresses",
+				this.options.tls() ? " over TLS" : "");
 		if (mode == BenchMode.CONNECT) {
 			out.printf("  sessions            %,d opened of %,d in %.2f s (%,.0f/s), %,d held at the end%n",
 					this.messages, this.options.connections(), this.openSeconds,

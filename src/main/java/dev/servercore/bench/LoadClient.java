@@ -26,12 +26,15 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.servercore.core.EventLoops;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.HdrHistogram.Histogram;
@@ -234,6 +237,7 @@ public final class LoadClient {
 		InetSocketAddress remote = new InetSocketAddress(this.options.host(), this.options.port());
 		List<InetAddress> bind = this.options.bind();
 		Semaphore pending = new Semaphore(this.options.maxPendingConnects());
+		SslContext tls = this.options.tls() ? ClientTls.context(this.options) : null;
 		long start = System.nanoTime();
 		double rate = paced ? this.options.rate() : 0;
 		for (int i = 0; i < count; i++) {
@@ -254,7 +258,7 @@ public final class LoadClient {
 			}
 			LoadConnection connection = new LoadConnection(this, this.options, i, intended);
 			this.connections.add(connection);
-			Bootstrap one = bootstrap.clone().handler(connection);
+			Bootstrap one = bootstrap.clone().handler((tls != null) ? withTls(tls, remote, connection) : connection);
 			ChannelFuture future = bind.isEmpty() ? one.connect(remote)
 					: one.connect(remote, new InetSocketAddress(bind.get(i % bind.size()), 0));
 			connection.channel(future.channel());
@@ -268,6 +272,20 @@ public final class LoadClient {
 				}
 			});
 		}
+	}
+
+	// The TLS handler goes below the connection, nearest the socket; the connection's sends wait for the handshake.
+	private static ChannelInitializer<Channel> withTls(SslContext tls, InetSocketAddress remote,
+			LoadConnection connection) {
+		return new ChannelInitializer<>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				channel.pipeline()
+					.addLast(tls.newHandler(channel.alloc(), remote.getHostString(), remote.getPort()), connection);
+			}
+
+		};
 	}
 
 	private void awaitSettled() {

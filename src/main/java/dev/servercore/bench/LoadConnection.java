@@ -196,6 +196,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 		// An empty write completes after every earlier one; shutting the output down at once would drop them.
 		this.flushPending = false;
 		this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) (written) -> {
+			// With TLS too, a FIN and no close_notify yet: once it has received close_notify, an OpenSSL engine sends
+			// nothing more, and the echoes still on their way would be lost. The server closes first (close_notify,
+			// then FIN), and the client closes after it.
 			if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
 				duplex.shutdownOutput();
 			}

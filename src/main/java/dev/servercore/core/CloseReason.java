@@ -54,28 +54,34 @@ public enum CloseReason {
 	 * The session's key (a player or account id) was bound to another session, on this node or another one of
 	 * the cluster: by the default policy the older session is closed, or the new one if the policy rejects it.
 	 */
-	DUPLICATE_LOGIN;
+	DUPLICATE_LOGIN,
+
+	/**
+	 * The TLS handshake failed (a certificate not trusted or missing, plaintext on the TLS port, a protocol or
+	 * cipher not allowed) or did not finish within the handshake timeout. The handler never saw the session.
+	 */
+	TLS_HANDSHAKE_FAILED;
 
 	/**
 	 * Returns whether a session closed for this reason first flushes what was sent before the close.
 	 * A slow consumer, an incomplete packet (both closed to free memory), a reset or an internal error close
 	 * at once: their queue would never drain, or holding it is what the close ends. A connection refused by a
-	 * limit has nothing to flush.
+	 * limit, or whose TLS handshake failed, has nothing to flush.
 	 * @return {@code true} to flush queued sends before closing
 	 */
 	public boolean flushesBeforeClose() {
 		return this != SLOW_CONSUMER && this != INCOMPLETE_PACKET && this != RESET && this != ERROR
-				&& this != REJECTED_LIMIT;
+				&& this != REJECTED_LIMIT && this != TLS_HANDSHAKE_FAILED;
 	}
 
 	/**
 	 * Returns whether an application may close a session with this reason. {@link #PEER_CLOSED},
-	 * {@link #RESET} and {@link #REJECTED_LIMIT} describe what the peer or the server's limits did, so only
-	 * the server gives them.
+	 * {@link #RESET}, {@link #REJECTED_LIMIT} and {@link #TLS_HANDSHAKE_FAILED} describe what the peer or the
+	 * server's limits did, so only the server gives them.
 	 * @return {@code true} if {@link Session#close(CloseReason)} accepts it
 	 */
 	public boolean isForApplications() {
-		return this != PEER_CLOSED && this != RESET && this != REJECTED_LIMIT;
+		return this != PEER_CLOSED && this != RESET && this != REJECTED_LIMIT && this != TLS_HANDSHAKE_FAILED;
 	}
 
 }

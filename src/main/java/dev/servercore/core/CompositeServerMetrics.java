@@ -135,6 +135,30 @@ public final class CompositeServerMetrics implements ServerMetrics {
 		}
 	}
 
+	@Override
+	public void tlsHandshakeSucceeded() {
+		for (int i = 0; i < this.delegates.length; i++) {
+			try {
+				this.delegates[i].tlsHandshakeSucceeded();
+			}
+			catch (Throwable ex) {
+				failed(i, "tlsHandshakeSucceeded", ex);
+			}
+		}
+	}
+
+	@Override
+	public void tlsHandshakeFailed() {
+		for (int i = 0; i < this.delegates.length; i++) {
+			try {
+				this.delegates[i].tlsHandshakeFailed();
+			}
+			catch (Throwable ex) {
+				failed(i, "tlsHandshakeFailed", ex);
+			}
+		}
+	}
+
 	private void failed(int index, String event, Throwable ex) {
 		if (!this.warned[index]) {
 			this.warned[index] = true;

@@ -60,4 +60,12 @@ public interface ServerMetrics {
 	default void loopLag(int loopIndex, long nanos) {
 	}
 
+	/** A TLS handshake succeeded: the session is handed to the handler. */
+	default void tlsHandshakeSucceeded() {
+	}
+
+	/** A TLS handshake failed or timed out: the session closes with {@link CloseReason#TLS_HANDSHAKE_FAILED}. */
+	default void tlsHandshakeFailed() {
+	}
+
 }

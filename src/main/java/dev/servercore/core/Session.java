@@ -18,6 +18,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +123,9 @@ public final class Session {
 
 	private volatile CloseReason closeReason;
 
+	// Set on the loop before the session enters the registry, so every reader sees it.
+	private String peerSubject;
+
 	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
 			MemoryBudget budget, int lengthFieldBytes) {
 		this.id = id;
@@ -157,6 +161,19 @@ public final class Session {
 	 */
 	public InetSocketAddress localAddress() {
 		return this.localAddress;
+	}
+
+	/**
+	 * Returns the subject of the client certificate the TLS handshake verified, in RFC 2253 form (for example
+	 * {@code CN=player-1,O=Example Game}); see {@code servercore.ssl.client-auth}.
+	 * @return the peer certificate's subject, or {@code null} without TLS or when the client sent no certificate
+	 */
+	public String peerSubject() {
+		return this.peerSubject;
+	}
+
+	void peerSubject(String subject) {
+		this.peerSubject = subject;
 	}
 
 	/**
@@ -511,13 +528,24 @@ public final class Session {
 			channel.close();
 			return;
 		}
-		duplex.shutdownOutput().addListener((ChannelFutureListener) (shutdown) -> {
-			if (!shutdown.isSuccess()) {
-				channel.close();
-			}
-		});
+		SslHandler tls = channel.pipeline().get(SslHandler.class);
+		if (tls != null) {
+			// close_notify before the FIN: a TLS peer then reads a clean end rather than a truncation.
+			tls.closeOutbound().addListener((ChannelFutureListener) (sent) -> shutdownOutput(duplex));
+		}
+		else {
+			shutdownOutput(duplex);
+		}
 		// Reads during the linger are discarded at the wire (TransferCounter): the handler sees none.
 		channel.config().setAutoRead(true);
+	}
+
+	private static void shutdownOutput(DuplexChannel duplex) {
+		duplex.shutdownOutput().addListener((ChannelFutureListener) (shutdown) -> {
+			if (!shutdown.isSuccess()) {
+				duplex.close();
+			}
+		});
 	}
 
 	/**

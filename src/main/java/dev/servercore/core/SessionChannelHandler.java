@@ -1,6 +1,7 @@
 package dev.servercore.core;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -22,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Binds one channel to its {@link Session}: registers it on accept, hands each receive to the
  * {@link SessionHandler}, turns every failure into a {@link CloseReason}, and unregisters it on close.
  *
- * <p>Sits last before Reactor Netty's bridge and consumes what it reads, so Reactor Netty queues nothing.
+ * <p>Sits last before Reactor Netty's bridge and consumes what it reads, so Reactor Netty queues nothing. With
+ * TLS the session counts against the limits from the accept, but enters the registry and reaches the handler only
+ * once its handshake succeeded.
  */
 final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -43,11 +49,20 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private final boolean countPackets;
 
-	// Set once the session passed the limits and entered the registry.
+	// Set once the session passed the limits: it releases its slot on close.
 	private boolean admitted;
+
+	// Set once the session entered the registry: it leaves it on close.
+	private boolean registered;
 
 	// Set once the handler's onOpen was called: onClose comes only after it.
 	private boolean opened;
+
+	// With TLS the session opens when the handshake succeeds, not when the channel becomes active.
+	private final boolean tls;
+
+	// Set once the TLS handshake succeeded.
+	private boolean handshaken;
 
 	private final long halfCloseGraceMillis;
 
@@ -55,7 +70,8 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 	private boolean inputShutdown;
 
 	SessionChannelHandler(Session session, SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
-			SessionLimits limits, boolean countPackets, Duration halfCloseGrace) {
+			SessionLimits limits, boolean countPackets, Duration halfCloseGrace, boolean tls) {
+		this.tls = tls;
 		this.halfCloseGraceMillis = halfCloseGrace.toMillis();
 		this.session = session;
 		this.registry = registry;
@@ -70,6 +86,10 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 		// Reactor Netty's bridge sets up the connection, then turns auto-read off; reads are ours.
 		ctx.fireChannelActive();
 		record(this.metrics::sessionOpened, "sessionOpened");
+		if (this.tls) {
+			// The handshake needs reads; the handler sees nothing before it succeeds (onHandshake).
+			ctx.channel().config().setAutoRead(true);
+		}
 		if (!this.limits.admit(this.session)) {
 			logger.debug("Session {} from {} rejected: session limit reached", this.session.id(),
 					this.session.remoteAddress());
@@ -78,8 +98,15 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.admitted = true;
+		if (!this.tls) {
+			open(ctx);
+		}
+	}
+
+	private void open(ChannelHandlerContext ctx) {
 		// The registry isolates its listeners: a failing one cannot keep the session out or leave it half in.
 		this.registry.add(this.session);
+		this.registered = true;
 		logger.debug("Session {} opened from {}", this.session.id(), this.session.remoteAddress());
 		this.opened = true;
 		try {
@@ -154,7 +181,8 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			this.session.closeByCore(this.inputShutdown ? CloseReason.PEER_CLOSED : CloseReason.IDLE_TIMEOUT);
 			return;
 		}
-		if (event == ChannelInputShutdownEvent.INSTANCE) {
+		// The peer's TLS close_notify says, as its FIN does, that it will send no more.
+		if (event == ChannelInputShutdownEvent.INSTANCE || event instanceof SslCloseCompletionEvent) {
 			if (!this.session.isOpen()) {
 				// The end of a lingering close: the peer has read everything and closed its side.
 				ctx.close();
@@ -163,6 +191,12 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			// The zero-byte completion: the peer will send no more. Answers may still be on their way from other
 			// threads: the session stays writable for the grace, then closes, flushing what was sent.
 			this.inputShutdown = true;
+			if (this.tls && !this.handshaken) {
+				// Gone before its handshake finished: there is nothing to answer.
+				this.session.markClosed(CloseReason.PEER_CLOSED);
+				ctx.close();
+				return;
+			}
 			if (this.halfCloseGraceMillis == 0) {
 				this.session.closeByCore(CloseReason.PEER_CLOSED);
 			}
@@ -176,7 +210,41 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			onDrain();
 			return;
 		}
+		if (event instanceof SslHandshakeCompletionEvent handshake) {
+			onHandshake(ctx, handshake);
+			return;
+		}
 		ctx.fireUserEventTriggered(event);
+	}
+
+	private void onHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+		if (!this.session.isOpen()) {
+			// Closed meanwhile (refused by a limit, the peer gone): nothing to open or to count.
+			return;
+		}
+		if (handshake.isSuccess()) {
+			this.handshaken = true;
+			record(this.metrics::tlsHandshakeSucceeded, "tlsHandshakeSucceeded");
+			SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+			this.session.peerSubject(ServerTls.peerSubject(ssl.engine().getSession()));
+			open(ctx);
+			return;
+		}
+		handshakeFailed(ctx, handshake.cause());
+	}
+
+	private void handshakeFailed(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof ClosedChannelException) {
+			// The peer left before finishing its handshake (a TCP health check, a client giving up): it closed.
+			this.session.markClosed(CloseReason.PEER_CLOSED);
+			ctx.close();
+			return;
+		}
+		record(this.metrics::tlsHandshakeFailed, "tlsHandshakeFailed");
+		logger.debug("Session {} from {}: TLS handshake failed: {}", this.session.id(), this.session.remoteAddress(),
+				cause.toString());
+		this.session.markClosed(CloseReason.TLS_HANDSHAKE_FAILED);
+		ctx.close();
 	}
 
 	private void onDrain() {
@@ -194,6 +262,11 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (this.tls && !this.handshaken && this.session.isOpen() && !(cause instanceof IOException)) {
+			// What breaks before the handshake succeeded (plaintext, a bad record) is the handshake's failure.
+			handshakeFailed(ctx, cause);
+			return;
+		}
 		CloseReason reason = reasonFor(cause);
 		if (reason == CloseReason.RESET && this.inputShutdown) {
 			// A write to a peer that had closed its side: that peer closed, it did not fail.
@@ -219,6 +292,8 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			record(() -> this.metrics.sessionClosed(reason), "sessionClosed");
 			if (this.admitted) {
 				this.limits.release(this.session);
+			}
+			if (this.registered) {
 				this.registry.remove(this.session, reason);
 				logger.debug("Session {} closed: {}", this.session.id(), reason);
 				if (this.opened) {

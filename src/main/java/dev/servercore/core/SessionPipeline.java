@@ -15,16 +15,20 @@ import reactor.netty.NettyPipeline;
  * Builds each accepted channel's pipeline: the completion key is bound here, before the first read.
  *
  * <pre>
- * socket ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
+ * socket ⇄ [tls] ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
  *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
- * The packet codec is there with length-prefixed or line framing. The send queue, payload marker and packet
- * assembly count what each session holds for the {@link MemoryBudget}.
+ * The TLS handler is there when the server has {@link ServerTls}: bytes are counted in clear, and the handler sees
+ * the session once its handshake succeeded. The packet codec is there with length-prefixed or line framing. The
+ * send queue, payload marker and packet assembly count what each session holds for the {@link MemoryBudget}.
  */
 public final class SessionPipeline implements ChannelPipelineConfigurer {
 
-	/** Name of the handler nearest the socket, which counts bytes and tells when a session is idle. */
+	/** Name of the TLS handler, nearest the socket when TLS is on. */
+	public static final String TLS = "servercore.tls";
+
+	/** Name of the handler nearest the socket (above TLS), which counts bytes and tells when a session is idle. */
 	public static final String TRANSFER = "servercore.transfer";
 
 	/** Name of the packet decoder. */
@@ -64,6 +68,9 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 
 	private final MemoryBudget budget;
 
+	// Null without TLS: the plaintext pipeline is exactly as before.
+	private final ServerTls tls;
+
 	/**
 	 * Creates the pipeline configurer with the default memory budget ({@link MemoryBudget#withDefaults()}).
 	 * @param registry where sessions are registered
@@ -86,6 +93,21 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	 */
 	public SessionPipeline(SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
 			SessionSettings settings, MemoryBudget budget) {
+		this(registry, handler, metrics, settings, budget, null);
+	}
+
+	/**
+	 * Creates the pipeline configurer, with TLS when {@code tls} is given.
+	 * @param registry where sessions are registered
+	 * @param handler the application handler
+	 * @param metrics what to record
+	 * @param settings session settings
+	 * @param budget the server-wide memory budget of the sessions of {@code registry}
+	 * @param tls TLS on every connection, or {@code null} for plaintext
+	 */
+	public SessionPipeline(SessionRegistry registry, SessionHandler handler, ServerMetrics metrics,
+			SessionSettings settings, MemoryBudget budget, ServerTls tls) {
+		this.tls = tls;
 		this.budget = Objects.requireNonNull(budget, "budget");
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.handler = Objects.requireNonNull(handler, "handler");
@@ -108,6 +130,14 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		return this.metrics;
 	}
 
+	/**
+	 * Returns the TLS settings.
+	 * @return the TLS settings, or {@code null} for plaintext
+	 */
+	public ServerTls tls() {
+		return this.tls;
+	}
+
 	@Override
 	public void onChannelInit(ConnectionObserver observer, Channel channel, SocketAddress remoteAddress) {
 		PacketFraming framing = this.settings.framing();
@@ -119,6 +149,9 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
+		if (this.tls != null) {
+			pipeline.addFirst(TLS, this.tls.newHandler(channel.alloc()));
+		}
 		pipeline.addBefore(bridge, TRANSFER,
 				new TransferCounter(session, this.metrics, this.settings.idleTimeout().toNanos()));
 		if (!framing.isRaw()) {
@@ -131,7 +164,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		}
 		pipeline.addBefore(bridge, FLUSH, new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true));
 		pipeline.addBefore(bridge, SESSION, new SessionChannelHandler(session, this.registry, this.handler,
-				this.metrics, this.limits, !framing.isRaw(), this.settings.halfCloseGrace()));
+				this.metrics, this.limits, !framing.isRaw(), this.settings.halfCloseGrace(), this.tls != null));
 	}
 
 }

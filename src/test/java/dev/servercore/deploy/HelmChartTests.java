@@ -266,6 +266,43 @@ class HelmChartTests {
 	}
 
 	@Test
+	void tlsMountsTheSecretReadOnlyAndServesItThroughAReloadingPemBundle() {
+		Map<String, Object> defaults = renderedApplicationYaml(this.chart.render(Map.of()));
+		assertThat((Object) at(defaults, "servercore.ssl")).as("no TLS by default").isNull();
+		Manifests tls = this.chart.render(Map.of("tls.enabled", true, "tls.secretName", "game-tls", "tls.clientAuth",
+				"need", "tls.handshakeTimeoutSeconds", 5));
+		Map<String, Object> pod = at(tls.get("Deployment", NAME), "spec.template.spec");
+		List<Map<String, Object>> volumes = at(pod, "volumes");
+		Map<String, Object> secret = volumes.stream().filter((volume) -> "tls".equals(volume.get("name"))).findFirst()
+			.orElseThrow();
+		assertThat(at(secret, "secret.secretName").toString()).isEqualTo("game-tls");
+		List<Map<String, Object>> mounts = at(container(tls), "volumeMounts");
+		Map<String, Object> mount = mounts.stream().filter((m) -> "tls".equals(m.get("name"))).findFirst().orElseThrow();
+		assertThat(mount.get("readOnly")).isEqualTo(true);
+		String dir = mount.get("mountPath").toString();
+		// The mount is not inside the ConfigMap's read-only mount, where the kubelet could not create it.
+		assertThat(dir).doesNotStartWith("/etc/servercore/");
+		Map<String, Object> config = renderedApplicationYaml(tls);
+		assertThat(at(config, "servercore.ssl.bundle").toString()).isEqualTo("servercore");
+		assertThat(at(config, "servercore.ssl.client-auth").toString()).isEqualTo("need");
+		assertThat(at(config, "servercore.ssl.handshake-timeout").toString()).isEqualTo("5s");
+		Map<String, Object> bundle = at(config, "spring.ssl.bundle.pem.servercore");
+		assertThat(bundle.get("reload-on-update")).isEqualTo(true);
+		assertThat(at(bundle, "keystore.certificate").toString()).isEqualTo("file:" + dir + "/tls.crt");
+		assertThat(at(bundle, "keystore.private-key").toString()).isEqualTo("file:" + dir + "/tls.key");
+		assertThat(at(bundle, "truststore.certificate").toString()).isEqualTo("file:" + dir + "/ca.crt");
+		// The rest of the managed configuration is still there.
+		assertThat((Object) at(config, "spring.lifecycle.timeout-per-shutdown-phase")).isNotNull();
+		assertThat((Object) at(renderedApplicationYaml(this.chart.render(Map.of("tls.enabled", true,
+				"tls.secretName", "game-tls"))), "spring.ssl.bundle.pem.servercore.truststore")).as("no trust without client-auth").isNull();
+		assertThatIllegalStateException().isThrownBy(() -> this.chart.render(Map.of("tls.enabled", true)))
+			.withMessageContaining("tls.secretName");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.chart.render(Map.of("tls.enabled", true, "tls.secretName", "s", "tls.clientAuth", "must")))
+			.withMessageContaining("tls.clientAuth");
+	}
+
+	@Test
 	void heapIsSizedFromTheContainerMemoryLimit() {
 		Map<String, Object> container = container(this.chart.render(Map.of("jvm.maxRamPercentage", 60)));
 		assertThat(env(container).get("JAVA_TOOL_OPTIONS")).startsWith("-XX:MaxRAMPercentage=60 ");
