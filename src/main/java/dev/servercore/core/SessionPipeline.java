@@ -6,7 +6,6 @@ import java.util.Objects;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -15,8 +14,8 @@ import reactor.netty.NettyPipeline;
  * Builds each accepted channel's pipeline: the completion key is bound here, before the first read.
  *
  * <pre>
- * socket ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
- *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
+ * socket ⇄ transfer (counters, send queue, flush coalescing, idle check) ⇄ [packet decoder, packet encoder,
+ *          payload marker, packet assembly] ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
  * The packet codec is there with length-prefixed or line framing. The send queue, payload marker and packet
@@ -39,18 +38,12 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	/** Name of the handler that measures partial packets and enforces the packet assembly timeout. */
 	public static final String PACKET_ASSEMBLY = "servercore.packetAssembly";
 
-	/** Name of the handler that coalesces flushes. */
-	public static final String FLUSH = "servercore.flush";
-
 	/** Name of the handler that binds the channel to its session. */
 	public static final String SESSION = "servercore.session";
 
 	// Loaded with the pipeline, at start-up: at the open-file limit the JVM cannot open its jars to load a class
 	// that a session needs later (seen: every end of input failing with NoClassDefFoundError: DrainEvent).
 	static final DrainEvent DRAIN_EVENT = DrainEvent.INSTANCE;
-
-	// Flush at the latest after this many writes, even in a long read batch.
-	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = Integer.getInteger("servercore.experiment.flushAfter", 256);
 
 	private final SessionRegistry registry;
 
@@ -129,7 +122,6 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 			pipeline.addBefore(bridge, PACKET_ASSEMBLY, new PacketAssembly(session, decoder, this.budget,
 					this.settings.packetAssemblyTimeout().toNanos()));
 		}
-		pipeline.addBefore(bridge, FLUSH, new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true));
 		pipeline.addBefore(bridge, SESSION, new SessionChannelHandler(session, this.registry, this.handler,
 				this.metrics, this.limits, !framing.isRaw(), this.settings.halfCloseGrace()));
 	}
