@@ -34,7 +34,6 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 
 	private final ServerMetrics metrics;
 
-
 	// Nothing received for this long fires the idle event; 0: no idle check.
 	private final long idleTimeoutNanos;
 
