@@ -72,9 +72,6 @@ public final class Session {
 
 	private final Channel channel;
 
-	private final InetSocketAddress remoteAddress;
-
-	private final InetSocketAddress localAddress;
 
 	private final long openedAtMillis;
 
@@ -129,8 +126,9 @@ public final class Session {
 			MemoryBudget budget, int lengthFieldBytes) {
 		this.id = id;
 		this.channel = channel;
-		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
-		this.localAddress = (InetSocketAddress) channel.localAddress();
+		// Read once here: the channel keeps both from now on, also after it closed.
+		channel.remoteAddress();
+		channel.localAddress();
 		this.openedAtMillis = System.currentTimeMillis();
 		this.sendQueue = new SendQueue(channel, sendQueueCap, budget, lengthFieldBytes);
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
@@ -150,7 +148,7 @@ public final class Session {
 	 * @return the remote address
 	 */
 	public InetSocketAddress remoteAddress() {
-		return this.remoteAddress;
+		return (InetSocketAddress) this.channel.remoteAddress();
 	}
 
 	/**
@@ -158,7 +156,7 @@ public final class Session {
 	 * @return the local address
 	 */
 	public InetSocketAddress localAddress() {
-		return this.localAddress;
+		return (InetSocketAddress) this.channel.localAddress();
 	}
 
 	/**
@@ -618,7 +616,7 @@ public final class Session {
 
 	@Override
 	public String toString() {
-		return "Session[id=" + this.id + ", remote=" + this.remoteAddress + "]";
+		return "Session[id=" + this.id + ", remote=" + remoteAddress() + "]";
 	}
 
 }

@@ -57,6 +57,8 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 
 	private final MemoryBudget budget;
 
+	private final TransferCounter.Shared transferSettings;
+
 	/**
 	 * Creates the pipeline configurer with the default memory budget ({@link MemoryBudget#withDefaults()}).
 	 * @param registry where sessions are registered
@@ -85,6 +87,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.limits = new SessionLimits(settings.maxSessions(), settings.maxSessionsPerAddress());
+		this.transferSettings = new TransferCounter.Shared(metrics, settings.idleTimeout().toNanos());
 		budget.watch(registry);
 	}
 
@@ -112,8 +115,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
-		pipeline.addBefore(bridge, TRANSFER,
-				new TransferCounter(session, this.metrics, this.settings.idleTimeout().toNanos()));
+		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.transferSettings));
 		if (!framing.isRaw()) {
 			ChannelHandler decoder = framing.newDecoder();
 			pipeline.addBefore(bridge, PACKET_DECODER, decoder);

@@ -22,20 +22,23 @@ import io.netty.util.concurrent.ScheduledFuture;
  * fires the same {@link IdleStateEvent#READER_IDLE_STATE_EVENT}.
  *
  * <p>Flushes are coalesced here too, as Netty's {@code FlushConsolidationHandler(256, true)} does (one handler
- * and about 120 bytes per session less): during a read batch a flush waits for the batch's end or the 256th
- * flush; outside one, for a task on the loop, so that the sends of a broadcast share one flush.
+ * and about 120 bytes per session less): during a read batch a flush waits for the batch's end, the 256th
+ * flush, or {@value #FLUSH_AT_QUEUED_BYTES} bytes queued; outside one, for a task on the loop, so that the sends
+ * of a broadcast share one flush.
  */
 final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 
 	// Flush at the latest after this many flushes, even in a long read batch.
 	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
 
+	// Flush at once, even in a read batch, when this much payload waits: large writes (streaming) leave without
+	// waiting for the batch's end, which keeps fewer received buffers alive and the peer's pipe fuller.
+	static final int FLUSH_AT_QUEUED_BYTES = 64 * 1024;
+
 	private final Session session;
 
-	private final ServerMetrics metrics;
-
-	// Nothing received for this long fires the idle event; 0: no idle check.
-	private final long idleTimeoutNanos;
+	// What every session of the server shares (metrics, idle timeout): one reference, not one field each.
+	private final Shared shared;
 
 	// Set by a read, cleared when the read batch completes and the receive time is stamped once for it.
 	private boolean received;
@@ -52,10 +55,9 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 
 	private Runnable flushTask;
 
-	TransferCounter(Session session, ServerMetrics metrics, long idleTimeoutNanos) {
+	TransferCounter(Session session, Shared shared) {
 		this.session = session;
-		this.metrics = metrics;
-		this.idleTimeoutNanos = idleTimeoutNanos;
+		this.shared = shared;
 	}
 
 	@Override
@@ -65,9 +67,9 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
-		if (this.idleTimeoutNanos > 0) {
+		if (this.shared.idleTimeoutNanos > 0) {
 			this.lastReadNanos = System.nanoTime();
-			scheduleIdleCheck(this.idleTimeoutNanos);
+			scheduleIdleCheck(this.shared.idleTimeoutNanos);
 		}
 		ctx.fireChannelActive();
 	}
@@ -91,7 +93,7 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 		if (msg instanceof ByteBuf) {
 			int bytes = ((ByteBuf) msg).readableBytes();
 			this.session.recordRead(bytes);
-			this.metrics.bytesRead(bytes);
+			this.shared.metrics.bytesRead(bytes);
 			this.received = true;
 			if (!this.session.isOpen()) {
 				// A closing session reads only to find the peer's end of stream: nothing goes up the pipeline.
@@ -146,7 +148,8 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 
 	@Override
 	public void flush(ChannelHandlerContext ctx) {
-		if (++this.flushPendingCount == EXPLICIT_FLUSH_AFTER_FLUSHES) {
+		if (++this.flushPendingCount == EXPLICIT_FLUSH_AFTER_FLUSHES
+				|| this.session.bytesQueued() >= FLUSH_AT_QUEUED_BYTES) {
 			flushNow(ctx);
 		}
 		else if (!this.received) {
@@ -190,7 +193,7 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 			int bytes = ((ByteBuf) msg).readableBytes();
 			if (bytes > 0) {
 				this.session.recordWrite(bytes);
-				this.metrics.bytesWritten(bytes);
+				this.shared.metrics.bytesWritten(bytes);
 			}
 		}
 		this.session.sendQueue().write(ctx, msg, promise);
@@ -209,13 +212,22 @@ final class TransferCounter extends ChannelDuplexHandler implements Runnable {
 		if (!this.session.wireContext().channel().isOpen()) {
 			return;
 		}
-		long remaining = this.idleTimeoutNanos - (System.nanoTime() - this.lastReadNanos);
+		long timeout = this.shared.idleTimeoutNanos;
+		long remaining = timeout - (System.nanoTime() - this.lastReadNanos);
 		if (remaining > 0) {
 			scheduleIdleCheck(remaining);
 			return;
 		}
-		scheduleIdleCheck(this.idleTimeoutNanos);
+		scheduleIdleCheck(timeout);
 		this.session.wireContext().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+	}
+
+	/**
+	 * The settings every transfer counter of a server shares.
+	 * @param metrics what to record
+	 * @param idleTimeoutNanos nothing received for this long fires the idle event; 0: no idle check
+	 */
+	record Shared(ServerMetrics metrics, long idleTimeoutNanos) {
 	}
 
 }
