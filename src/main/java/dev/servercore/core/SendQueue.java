@@ -113,6 +113,13 @@ final class SendQueue extends DefaultChannelPromise {
 	}
 
 	/**
+	 * Returns the cap on the payload bytes queued, 0 for none.
+	 */
+	long cap() {
+		return this.cap;
+	}
+
+	/**
 	 * Returns the payload bytes reserved by sends and not yet written.
 	 */
 	long bytes() {

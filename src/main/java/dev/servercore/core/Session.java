@@ -49,6 +49,8 @@ public final class Session {
 
 	private static final VarHandle CLOSE_STAGE;
 
+	private static final VarHandle ATTRIBUTES;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -60,6 +62,7 @@ public final class Session {
 			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
 			BYTES_BUFFERED = lookup.findVarHandle(Session.class, "bytesBuffered", long.class);
 			CLOSE_STAGE = lookup.findVarHandle(Session.class, "closeStage", CompletionStage.class);
+			ATTRIBUTES = lookup.findVarHandle(Session.class, "attributes", SessionAttributes.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -70,13 +73,8 @@ public final class Session {
 
 	private final Channel channel;
 
-	private final InetSocketAddress remoteAddress;
-
-	private final InetSocketAddress localAddress;
 
 	private final long openedAtMillis;
-
-	private final long sendQueueCap;
 
 	// Counts the payload queued for this session against the cap and the server's memory budget.
 	private final SendQueue sendQueue;
@@ -91,7 +89,9 @@ public final class Session {
 
 	private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
-	private final SessionAttributes attributes = new SessionAttributes();
+	// Made on first use (most sessions of an echo server never have attributes); a shared cleared instance once
+	// the session has closed without any.
+	private volatile SessionAttributes attributes;
 
 	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
 	// Made on the first call (64 bytes a session that nobody asks).
@@ -130,10 +130,10 @@ public final class Session {
 			MemoryBudget budget, int lengthFieldBytes) {
 		this.id = id;
 		this.channel = channel;
-		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
-		this.localAddress = (InetSocketAddress) channel.localAddress();
+		// Read once here: the channel keeps both from now on, also after it closed.
+		channel.remoteAddress();
+		channel.localAddress();
 		this.openedAtMillis = System.currentTimeMillis();
-		this.sendQueueCap = sendQueueCap;
 		this.sendQueue = new SendQueue(channel, sendQueueCap, budget, lengthFieldBytes);
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
 		this.maxPacketSize = maxPacketSize;
@@ -152,7 +152,7 @@ public final class Session {
 	 * @return the remote address
 	 */
 	public InetSocketAddress remoteAddress() {
-		return this.remoteAddress;
+		return (InetSocketAddress) this.channel.remoteAddress();
 	}
 
 	/**
@@ -160,7 +160,7 @@ public final class Session {
 	 * @return the local address
 	 */
 	public InetSocketAddress localAddress() {
-		return this.localAddress;
+		return (InetSocketAddress) this.channel.localAddress();
 	}
 
 	/**
@@ -300,7 +300,12 @@ public final class Session {
 	 * @return the attributes
 	 */
 	public SessionAttributes attributes() {
-		return this.attributes;
+		SessionAttributes attributes = this.attributes;
+		if (attributes == null) {
+			ATTRIBUTES.compareAndSet(this, null, new SessionAttributes());
+			attributes = this.attributes;
+		}
+		return attributes;
 	}
 
 	/**
@@ -443,9 +448,10 @@ public final class Session {
 			throw new IllegalArgumentException("Session " + this.id + ": a packet of " + size
 					+ " bytes exceeds the maximum packet size of " + this.maxPacketSize + " bytes");
 		}
-		if (this.sendQueueCap > 0 && size > this.sendQueueCap) {
+		long cap = this.sendQueue.cap();
+		if (cap > 0 && size > cap) {
 			throw new IllegalArgumentException("Session " + this.id + ": a send of " + size
-					+ " bytes exceeds the send-queue cap of " + this.sendQueueCap
+					+ " bytes exceeds the send-queue cap of " + cap
 					+ " bytes (servercore.send.queue-cap); split it or raise the cap");
 		}
 	}
@@ -601,9 +607,15 @@ public final class Session {
 		this.wireContext = context;
 	}
 
+	ChannelHandlerContext wireContext() {
+		return this.wireContext;
+	}
+
 	void completeClose(CloseReason reason) {
 		this.closeFuture.complete(reason);
-		this.attributes.sessionClosed();
+		if (!ATTRIBUTES.compareAndSet(this, null, SessionAttributes.CLEARED)) {
+			this.attributes.sessionClosed();
+		}
 	}
 
 	// Receive and send counters: called on the session's loop only.
@@ -632,7 +644,7 @@ public final class Session {
 
 	@Override
 	public String toString() {
-		return "Session[id=" + this.id + ", remote=" + this.remoteAddress + "]";
+		return "Session[id=" + this.id + ", remote=" + remoteAddress() + "]";
 	}
 
 }

@@ -24,7 +24,15 @@ public final class SessionAttributes {
 
 	private volatile boolean cleared;
 
+	/** The attributes of every session that closed before it had any: cleared, keeps nothing. */
+	static final SessionAttributes CLEARED = new SessionAttributes(true);
+
 	SessionAttributes() {
+	}
+
+	private SessionAttributes(boolean cleared) {
+		this.holds.set(0);
+		this.cleared = cleared;
 	}
 
 	/**

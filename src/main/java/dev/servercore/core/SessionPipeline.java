@@ -6,7 +6,6 @@ import java.util.Objects;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -15,8 +14,8 @@ import reactor.netty.NettyPipeline;
  * Builds each accepted channel's pipeline: the completion key is bound here, before the first read.
  *
  * <pre>
- * socket ⇄ [tls] ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
- *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
+ * socket ⇄ [tls] ⇄ transfer (counters, send queue, flush coalescing, idle check) ⇄ [packet decoder, packet encoder,
+ *          payload marker, packet assembly] ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
  * The TLS handler is there when the server has {@link ServerTls}: bytes are counted in clear, and the handler sees
@@ -43,18 +42,12 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	/** Name of the handler that measures partial packets and enforces the packet assembly timeout. */
 	public static final String PACKET_ASSEMBLY = "servercore.packetAssembly";
 
-	/** Name of the handler that coalesces flushes. */
-	public static final String FLUSH = "servercore.flush";
-
 	/** Name of the handler that binds the channel to its session. */
 	public static final String SESSION = "servercore.session";
 
 	// Loaded with the pipeline, at start-up: at the open-file limit the JVM cannot open its jars to load a class
 	// that a session needs later (seen: every end of input failing with NoClassDefFoundError: DrainEvent).
 	static final DrainEvent DRAIN_EVENT = DrainEvent.INSTANCE;
-
-	// Flush at the latest after this many writes, even in a long read batch.
-	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = Integer.getInteger("servercore.experiment.flushAfter", 256);
 
 	private final SessionRegistry registry;
 
@@ -70,6 +63,8 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 
 	// Null without TLS: the plaintext pipeline is exactly as before.
 	private final ServerTls tls;
+
+	private final TransferCounter.Shared transferSettings;
 
 	/**
 	 * Creates the pipeline configurer with the default memory budget ({@link MemoryBudget#withDefaults()}).
@@ -114,6 +109,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.limits = new SessionLimits(settings.maxSessions(), settings.maxSessionsPerAddress());
+		this.transferSettings = new TransferCounter.Shared(metrics, settings.idleTimeout().toNanos());
 		budget.watch(registry);
 	}
 
@@ -152,8 +148,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		if (this.tls != null) {
 			pipeline.addFirst(TLS, this.tls.newHandler(channel.alloc()));
 		}
-		pipeline.addBefore(bridge, TRANSFER,
-				new TransferCounter(session, this.metrics, this.settings.idleTimeout().toNanos()));
+		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.transferSettings));
 		if (!framing.isRaw()) {
 			ChannelHandler decoder = framing.newDecoder();
 			pipeline.addBefore(bridge, PACKET_DECODER, decoder);
@@ -162,7 +157,6 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 			pipeline.addBefore(bridge, PACKET_ASSEMBLY, new PacketAssembly(session, decoder, this.budget,
 					this.settings.packetAssemblyTimeout().toNanos()));
 		}
-		pipeline.addBefore(bridge, FLUSH, new FlushConsolidationHandler(EXPLICIT_FLUSH_AFTER_FLUSHES, true));
 		pipeline.addBefore(bridge, SESSION, new SessionChannelHandler(session, this.registry, this.handler,
 				this.metrics, this.limits, !framing.isRaw(), this.settings.halfCloseGrace(), this.tls != null));
 	}
