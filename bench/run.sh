@@ -378,6 +378,7 @@ echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
 {
 	java -cp "$CP" dev.servercore.bench.BenchReport "$OUT"
+	section fanout || exit 0
 	echo
 	echo "Fan-out (servercore chat, line framing; delivery latency from send to each member's receipt):"
 	echo

@@ -143,8 +143,8 @@ public final class BenchReport {
 		}
 		List<Map<String, String>> servercore = results(load, SERVERCORE);
 		List<Map<String, String>> baseline = results(load, BASELINE);
-		nativeFigure(title, throughputName, c, servercore, baseline, (r) -> number(r, throughputKey), 0,
-				throughputTarget);
+		nativeFigure(title, throughputName, c, servercore, baseline, (r) -> number(r, throughputKey),
+				throughputKey.equals("mb_per_s") ? 1 : 0, throughputTarget);
 		nativeFigure("", "latency p50 (us)", c, servercore, baseline, (r) -> number(r, "latency_p50_us"), 1,
 				p50Target);
 		nativeFigure("", "latency p99 (us)", c, servercore, baseline, (r) -> number(r, "latency_p99_us"), 1, "");
