@@ -6,8 +6,9 @@
 #
 # For every start, bench/startup-probe.c (built here with cc) starts the command, polls every 2 ms, and
 # records the time from process start to the first echoed line on the TCP port and to the first 200 from
-# /actuator/health/readiness, and the server's CPU time at that moment; the script adds the "Started
-# ServerCoreApplication in" line of the log. Figures are the medians of the starts, min and max in brackets.
+# /actuator/health/readiness, and the server's CPU time at that moment (in all, on the main thread, in the JIT
+# compilers); the script adds the "Started ServerCoreApplication in" line of the log and the 1-minute load
+# average. Figures are the medians of the starts, min and max in brackets (load average: the median).
 #
 # Ways (METHODS):
 #   plain      java -jar target/servercore-exec.jar                                  (the README's command)
@@ -95,20 +96,20 @@ done
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.txt"
 
 # Median (min / max) of one figure over the starts of one way.
-stat() { # method key scale
-	grep "^$1 " "$OUT/starts.txt" | tr ' ' '\n' | sed -n "s/^$2=//p" | sort -n | awk -v scale="$3" '
+stat() { # method key scale [decimals]
+	grep "^$1 " "$OUT/starts.txt" | tr ' ' '\n' | sed -n "s/^$2=//p" | sort -n | awk -v scale="$3" -v d="${4:-0}" '
 		{ v[NR] = $1 * scale }
 		END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.0f (%.0f / %.0f)", m, v[1], v[NR] }'
+			f = "%." d "f"; printf f " (" f " / " f ")", m, v[1], v[NR] }'
 }
 {
 	echo
 	echo "Start-up, median of $RUNS starts (min / max), milliseconds from process start ($(date -u +%Y-%m-%d), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 	echo
-	echo '| way | first echo | readiness 200 | "Started ... in" | JVM running at "Started" | server CPU until ready |'
-	echo '| --- | ---: | ---: | ---: | ---: | ---: |'
+	echo '| way | first echo | readiness 200 | "Started ... in" | JVM running at "Started" | server CPU until ready | of which main thread | of which JIT compilers | load average |'
+	echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
 	for method in $METHODS; do
-		echo "| $method | $(stat "$method" first_echo_ms 1) | $(stat "$method" ready_ms 1) | $(stat "$method" started_s 1000) | $(stat "$method" running_s 1000) | $(stat "$method" cpu_ms 1) |"
+		echo "| $method | $(stat "$method" first_echo_ms 1) | $(stat "$method" ready_ms 1) | $(stat "$method" started_s 1000) | $(stat "$method" running_s 1000) | $(stat "$method" cpu_ms 1) | $(stat "$method" main_cpu_ms 1) | $(stat "$method" jit_cpu_ms 1) | $(stat "$method" load 1 1 | cut -d' ' -f1) |"
 	done
 } | tee "$OUT/report.md"
 echo "results in $OUT"
