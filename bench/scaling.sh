@@ -17,7 +17,7 @@
 # Settings, as environment variables:
 #   SIZES ("1000 5000 10000 19500"): 19,500 fits the 20,000 open-file limit of this machine with the JVM's own
 #   descriptors; LOOPS ("1 2 4 8"); ROUNDS (3); DURATION (5s), WARMUP (3s), HOLD (5s); SECTIONS ("held loops")
-#   SERVER_CPU (0), CLIENT_CPU (1), PORT (17600), OUT (target/bench/scaling-<date>-<transport>), SKIP_BUILD
+#   SERVER_CPU (0), CLIENT_CPU (1), PORT (27600), OUT (target/bench/scaling-<date>-<transport>), SKIP_BUILD
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-epoll}}"
@@ -29,7 +29,7 @@ WARMUP="${WARMUP:-3s}"
 HOLD="${HOLD:-5s}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
-PORT="${PORT:-17600}"
+PORT="${PORT:-27600}"
 SECTIONS=" ${SECTIONS:-held loops} "
 
 cd "$(dirname "$0")/.."

@@ -15,10 +15,11 @@
 #   extracted  java -jar servercore-exec.jar in the extracted folder, no archive     (what the archives start from)
 #   cds        the Dockerfile's command: extracted jar, -XX:SharedArchiveFile from a training run
 #              (-XX:ArchiveClassesAtExit with -Dspring.context.exit=onRefresh), JAVA_TOOL_OPTIONS as the chart sets them
-#   aot25      Java 25: extracted jar, -XX:AOTCache from a training run (-XX:AOTCacheOutput, same exit on refresh)
+#   aot25      Java 25: extracted jar, -XX:AOTCache from a training run (-XX:AOTCacheOutput, same exit on refresh),
+#              with --enable-native-access=ALL-UNNAMED (Netty loads its native transport)
 #
 # Settings, as environment variables:
-#   RUNS (5), METHODS ("plain extracted cds aot25"), TCP_PORT (17400), HTTP_PORT (17401)
+#   RUNS (5), METHODS ("plain extracted cds aot25"), TCP_PORT (27400), HTTP_PORT (27401)
 #   JAVA (java: Java 17), JAVA25 (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), OUT (target/startup/<date>)
 #   JAVA_TOOL_OPTIONS_CHART ("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"): what the Helm chart passes
 #   SKIP_BUILD (unset): reuse target/servercore-exec.jar
@@ -26,8 +27,8 @@ set -euo pipefail
 
 RUNS="${RUNS:-5}"
 METHODS="${METHODS:-plain extracted cds aot25}"
-TCP_PORT="${TCP_PORT:-17400}"
-HTTP_PORT="${HTTP_PORT:-17401}"
+TCP_PORT="${TCP_PORT:-27400}"
+HTTP_PORT="${HTTP_PORT:-27401}"
 JAVA="${JAVA:-java}"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 JAVA_TOOL_OPTIONS_CHART="${JAVA_TOOL_OPTIONS_CHART:--XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
@@ -42,6 +43,11 @@ if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/servercore-exec.jar ]; then
 	./mvnw -B -q package -DskipTests
 fi
 cc -O2 -o target/bench/startup-probe bench/startup-probe.c
+# The probe would time whatever answers there: the ports must be free.
+if command -v ss > /dev/null && ss -Hltn | awk '{ print $4 }' | grep -Eq ":($TCP_PORT|$HTTP_PORT)\$"; then
+	echo "port $TCP_PORT or $HTTP_PORT is in use: set TCP_PORT and HTTP_PORT to free ports" >&2
+	exit 1
+fi
 PROBE="$PWD/target/bench/startup-probe"
 ARGS=(--servercore.port="$TCP_PORT" --server.port="$HTTP_PORT")
 
@@ -60,7 +66,7 @@ fi
 if [[ " $METHODS " == *" aot25 "* ]]; then
 	if [ -x "$JAVA25" ]; then
 		echo "AOT cache training run (Java 25)"
-		(cd "$EXTRACTED" && "$JAVA25" -XX:AOTCacheOutput=application.aot -Dspring.context.exit=onRefresh \
+		(cd "$EXTRACTED" && "$JAVA25" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput=application.aot -Dspring.context.exit=onRefresh \
 			-jar servercore-exec.jar "${ARGS[@]}" > "$PWD/../aot-training.log" 2>&1)
 	else
 		echo "no Java 25 at $JAVA25: skipping aot25"
@@ -77,7 +83,7 @@ start_once() { # method run
 			"${ARGS[@]}") ;;
 		cds) figures=$(cd "$EXTRACTED" && JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS_CHART" "$PROBE" "$TCP_PORT" "$HTTP_PORT" \
 			"$log" "$JAVA" -XX:SharedArchiveFile=application.jsa -jar servercore-exec.jar "${ARGS[@]}") ;;
-		aot25) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA25" -XX:AOTCache=application.aot \
+		aot25) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA25" --enable-native-access=ALL-UNNAMED -XX:AOTCache=application.aot \
 			-jar servercore-exec.jar "${ARGS[@]}") ;;
 	esac
 	local started
