@@ -25,7 +25,7 @@ import org.springframework.core.metrics.StartupStep;
  */
 public final class StartupSteps {
 
-	private static final int TOP = 30;
+	private static final int TOP = Integer.getInteger("steps.top", 30);
 
 	private StartupSteps() {
 	}
