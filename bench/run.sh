@@ -24,7 +24,7 @@
 #   SC_PORT (17000), BL_PORT (17100), NATIVE_PORT (17500), NATIVE (1), OUT (target/bench/<date>-<transport>)
 #   FANOUT_RATE_SMALL (500), FANOUT_RATE_LARGE (10)   lines said per second in all, for the fan-out rows:
 #                                  100 clients in 10 rooms, and 1,000 clients in 1 room (servercore's chat only)
-# Loopback only; every run is bounded in time; the whole script takes about eight minutes.
+# Loopback only; every run is bounded in time; the whole script takes about ten minutes (the C server adds a third turn to every message round).
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-io_uring}}"
