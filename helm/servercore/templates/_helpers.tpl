@@ -151,3 +151,43 @@ The Actuator probe paths: Spring Boot's liveness and readiness health groups.
 {{- define "servercore.prometheusPath" -}}
 /actuator/prometheus
 {{- end }}
+
+{{/*
+Environment of a cluster node: on, its node id from the pod name, and the Redis connection (a URL, or host, port
+and password from an existing Secret).
+*/}}
+{{- define "servercore.clusterEnv" -}}
+- name: SERVERCORE_CLUSTER_ENABLED
+  value: "true"
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: SERVERCORE_CLUSTER_NODE_ID
+  value: "$(POD_NAME)"
+{{- with .Values.cluster.redis }}
+{{- if .existingSecret }}
+- name: SPRING_DATA_REDIS_HOST
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .hostKey }}
+- name: SPRING_DATA_REDIS_PORT
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .portKey }}
+- name: SPRING_DATA_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .passwordKey }}
+      optional: true
+{{- else if .url }}
+- name: SPRING_DATA_REDIS_URL
+  value: {{ .url | quote }}
+{{- else }}
+{{- fail "cluster.enabled needs cluster.redis.url or cluster.redis.existingSecret" }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -70,12 +70,15 @@ final class Checks {
 		long oom = Proc.count(log, "OutOfMemoryError");
 		long loopErrors = Proc.count(log, "Unexpected exception from an event executor");
 		long uncaught = Proc.count(log, "Exception in thread");
-		result.figure("server log: leak reports / OutOfMemoryError / loop errors / uncaught",
-				leaks + " / " + oom + " / " + loopErrors + " / " + uncaught);
+		long overflows = Proc.count(log, "CompletionQueue overflow detected");
+		result.figure("server log: leak reports / OutOfMemoryError / loop errors / uncaught / io_uring CQ overflows",
+				leaks + " / " + oom + " / " + loopErrors + " / " + uncaught + " / " + overflows);
 		result.check(leaks == 0, leaks + " buffer leak reports in " + server.log);
 		result.check(oom == 0, oom + " OutOfMemoryError lines in " + server.log);
 		result.check(loopErrors == 0, loopErrors + " errors escaped an event loop (" + server.log + ")");
 		result.check(uncaught == 0, uncaught + " uncaught exceptions in " + server.log);
+		result.check(overflows == 0, overflows + " io_uring completion queue overflow warnings in " + server.log
+				+ " (servercore.io.io-uring.completion-queue-size)");
 	}
 
 	/** Samples the server every half second while a scenario runs: peaks and Actuator outages. */

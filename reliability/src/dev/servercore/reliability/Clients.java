@@ -66,7 +66,7 @@ final class Clients {
 		if (server.framing.equals("length-prefixed")) {
 			args.addAll(List.of("--framing", "length-prefixed"));
 		}
-		return new Control(Proc.java(CLIENT_JVM, args, log), log, json, seconds);
+		return new Control(Proc.measuredJava(CLIENT_JVM, args, log), log, json, seconds);
 	}
 
 	/** A running hostile client. */

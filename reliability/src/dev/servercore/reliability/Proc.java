@@ -28,7 +28,43 @@ final class Proc {
 
 	/** Starts {@code java <jvm> -jar jar <args>} with its output in {@code log}. */
 	static Process java(List<String> jvm, List<String> args, Path log) {
-		List<String> command = new ArrayList<>();
+		return start(new ArrayList<>(), jvm, args, log);
+	}
+
+	/**
+	 * Starts a process the suite measures (the server, the control client) like {@link #java}, ahead of
+	 * everything else on the machine for the CPU ({@code nice -n -10}) where the suite may raise priorities
+	 * (as root): on a shared 2-CPU machine, the control client's stalls were its own JVM waiting for a CPU
+	 * while the server's loops lagged under 0.3 s. The hostile clients keep the normal priority, so the
+	 * server still does all the work an attack causes.
+	 */
+	static Process measuredJava(List<String> jvm, List<String> args, Path log) {
+		return start(new ArrayList<>(PRIORITY), jvm, args, log);
+	}
+
+	private static final List<String> PRIORITY = canRaisePriority() ? List.of("nice", "-n", "-10") : List.of();
+
+	// `nice -n -10 nice` prints -10 only where raising the priority is allowed.
+	private static boolean canRaisePriority() {
+		try {
+			Process probe = new ProcessBuilder("nice", "-n", "-10", "nice").redirectErrorStream(true).start();
+			String niceness = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			return probe.waitFor(10, TimeUnit.SECONDS) && niceness.equals("-10");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	static boolean raisesPriority() {
+		return !PRIORITY.isEmpty();
+	}
+
+	private static Process start(List<String> command, List<String> jvm, List<String> args, Path log) {
 		command.add(javaBin("java").toString());
 		command.addAll(jvm);
 		command.addAll(args);

@@ -88,7 +88,7 @@ final class Server {
 			}
 		}
 		Path log = suite.out.resolve(name + ".log");
-		Process process = Proc.java(jvm, args, log);
+		Process process = Proc.measuredJava(jvm, args, log);
 		Server server = new Server(name, port, management, log, process, framing);
 		long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
 		while (!Proc.read(log).contains("servercore started on") || server.healthStatus() != 200) {

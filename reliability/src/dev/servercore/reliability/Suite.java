@@ -98,7 +98,8 @@ public final class Suite {
 		all.put("sigterm", scenarios::sigterm);
 		all.put("soak", () -> new Soak(this).run());
 		log("reliability suite: " + names + " (scale " + this.scale + ", soak " + this.soakMinutes + " min, transport "
-				+ this.transport + ", leak detection " + this.leakLevel + ", output " + this.out + ")");
+				+ this.transport + ", leak detection " + this.leakLevel + ", output " + this.out + ", server and control at "
+				+ (Proc.raisesPriority() ? "nice -10" : "normal priority (not allowed to raise it)") + ")");
 		List<Result> results = new ArrayList<>();
 		long suiteStart = System.nanoTime();
 		// In the order given (all: the order of SCENARIOS).

@@ -37,7 +37,7 @@ public final class PacketHandlerAutoConfiguration {
 			ObjectProvider<PacketCodec> codecs, ObjectProvider<MeterRegistry> registry) {
 		return PacketHandlerMethods.dispatcher(context.getBeansWithAnnotation(PacketController.class),
 				codecs.orderedStream().toList(), ServerCoreAutoConfiguration.packetFraming(properties),
-				registry.getIfAvailable());
+				registry.getIfAvailable(), properties.getPacket().getTimingEvery());
 	}
 
 	@Configuration(proxyBeanMethods = false)

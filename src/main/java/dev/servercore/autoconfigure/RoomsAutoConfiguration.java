@@ -1,6 +1,7 @@
 package dev.servercore.autoconfigure;
 
 import dev.servercore.chat.ChatHandler;
+import dev.servercore.chat.ChatRelay;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.SessionHandler;
 import dev.servercore.core.SessionRegistry;
@@ -34,8 +35,9 @@ public final class RoomsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SessionHandler.class)
 	@ConditionalOnProperty(name = "servercore.handler", havingValue = "chat")
-	ChatHandler chatHandler(RoomRegistry rooms) {
-		return new ChatHandler(rooms, ChatHandler.DEFAULT_MAX_MEMBERS);
+	ChatHandler chatHandler(RoomRegistry rooms, ObjectProvider<ChatRelay> relay) {
+		// With the cluster on, its relay makes the rooms cluster-wide groups and the nicknames unique across nodes.
+		return new ChatHandler(rooms, ChatHandler.DEFAULT_MAX_MEMBERS, relay.getIfAvailable(() -> ChatRelay.LOCAL));
 	}
 
 }

@@ -64,6 +64,8 @@ public class ServerCoreProperties implements Validator {
 
 	private final Rooms rooms = new Rooms();
 
+	private final Cluster cluster = new Cluster();
+
 	public String getHost() {
 		return this.host;
 	}
@@ -106,6 +108,10 @@ public class ServerCoreProperties implements Validator {
 
 	public Rooms getRooms() {
 		return this.rooms;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	public Io getIo() {
@@ -287,6 +293,13 @@ public class ServerCoreProperties implements Validator {
 		 */
 		private Duration assemblyTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * @PacketHandler methods are timed on one packet in this many of each session (every packet is
+		 * counted): reading the clock twice and recording a timer costs about as much as the rest of a small
+		 * packet's dispatch. 1 times every packet, 0 none.
+		 */
+		private int timingEvery = 64;
+
 		public int getLengthFieldBytes() {
 			return this.lengthFieldBytes;
 		}
@@ -333,6 +346,14 @@ public class ServerCoreProperties implements Validator {
 
 		public void setAssemblyTimeout(Duration assemblyTimeout) {
 			this.assemblyTimeout = assemblyTimeout;
+		}
+
+		public int getTimingEvery() {
+			return this.timingEvery;
+		}
+
+		public void setTimingEvery(int timingEvery) {
+			this.timingEvery = timingEvery;
 		}
 
 	}
@@ -703,6 +724,150 @@ public class ServerCoreProperties implements Validator {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/**
+	 * Replicas that act as one server over Redis (Spring Boot's spring.data.redis.* connection); see
+	 * docs/cluster.md.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether this node joins a cluster over Redis. Off by default: then nothing connects to Redis.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * The cluster's name: the hash tag of its Redis keys, so that several clusters can share one Redis.
+		 */
+		private String name = "servercore";
+
+		/**
+		 * This node's id; a short random suffix is always added, so that a restarted pod is a new node. Empty
+		 * takes the host name (the pod name on Kubernetes).
+		 */
+		private String nodeId = "";
+
+		/**
+		 * How long a node may miss heartbeats (sent every third of it) before the others consider it dead and
+		 * remove its bindings and group memberships.
+		 */
+		private Duration nodeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long cluster-wide queries (session counts, group members, a kick on another node) wait for the
+		 * other nodes before answering with what they have and the nodes that stayed silent.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * What binding a key (a player id) held by another open session does: 'close-old' closes the older
+		 * session with DUPLICATE_LOGIN, 'reject-new' closes the new one.
+		 */
+		private DuplicateLogin duplicateLogin = DuplicateLogin.CLOSE_OLD;
+
+		/**
+		 * How many entries each node's inbox stream in Redis retains (approximately): a node cut off from Redis
+		 * resumes without loss while it is less than this many messages behind; older ones count as lost.
+		 */
+		private int inboxLength = 10000;
+
+		/**
+		 * The largest payload of one cluster publish or broadcast; a larger one is refused with an exception.
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(16);
+
+		/**
+		 * The most payload bytes a node may have sent toward Redis and not yet acknowledged; past it publishes
+		 * fail at once (counted as lost) instead of piling up in memory.
+		 */
+		private DataSize outboundBuffer = DataSize.ofMegabytes(4);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public String getNodeId() {
+			return this.nodeId;
+		}
+
+		public void setNodeId(String nodeId) {
+			this.nodeId = nodeId;
+		}
+
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		public void setNodeTimeout(Duration nodeTimeout) {
+			this.nodeTimeout = nodeTimeout;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public DuplicateLogin getDuplicateLogin() {
+			return this.duplicateLogin;
+		}
+
+		public void setDuplicateLogin(DuplicateLogin duplicateLogin) {
+			this.duplicateLogin = duplicateLogin;
+		}
+
+		public int getInboxLength() {
+			return this.inboxLength;
+		}
+
+		public void setInboxLength(int inboxLength) {
+			this.inboxLength = inboxLength;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public DataSize getOutboundBuffer() {
+			return this.outboundBuffer;
+		}
+
+		public void setOutboundBuffer(DataSize outboundBuffer) {
+			this.outboundBuffer = outboundBuffer;
+		}
+
+		/**
+		 * What binding a key held by another open session does.
+		 */
+		public enum DuplicateLogin {
+
+			/** The older session is closed with DUPLICATE_LOGIN. */
+			CLOSE_OLD,
+
+			/** The new session is closed with DUPLICATE_LOGIN. */
+			REJECT_NEW
+
 		}
 
 	}

@@ -87,6 +87,9 @@ public final class BenchOptions {
 
 	int rooms = 1;
 
+	// Fanout mode: the ports of several servers (cluster nodes) the connections are spread over; empty: --port.
+	List<Integer> ports = List.of();
+
 	Path json;
 
 	Path hgrm;
@@ -169,6 +172,13 @@ public final class BenchOptions {
 				case "--hgrm" -> options.hgrm = Path.of((value != null) ? value : next(args, ++i, name));
 				case "--server-pid" -> options.serverPid = parseInt(name,
 						(value != null) ? value : next(args, ++i, name), 1, Integer.MAX_VALUE);
+				case "--ports" -> {
+					List<Integer> ports = new ArrayList<>();
+					for (String port : ((value != null) ? value : next(args, ++i, name)).split(",")) {
+						ports.add(parseInt(name, port, 1, 65535));
+					}
+					options.ports = List.copyOf(ports);
+				}
 				case "--rooms" -> options.rooms = parseInt(name, (value != null) ? value : next(args, ++i, name), 1,
 						1_000_000);
 				case "--no-progress" -> options.progress = false;
@@ -321,6 +331,14 @@ public final class BenchOptions {
 	}
 
 	/**
+	 * Returns the ports the connections are spread over in fanout mode (connection i on port i mod n).
+	 * @return the ports, or {@code --port} alone
+	 */
+	public List<Integer> ports() {
+		return this.ports.isEmpty() ? List.of(this.port) : this.ports;
+	}
+
+	/**
 	 * Returns the number of chat rooms the connections are spread over in fanout mode.
 	 * @return the room count
 	 */
@@ -378,6 +396,8 @@ public final class BenchOptions {
 				  --rooms M                   fanout mode: chat rooms the connections are spread over (default 1);
 				                              the server runs servercore.handler=chat with servercore.framing=line,
 				                              --rate is lines said per second in all (default: one per connection)
+				  --ports P1,P2,...           fanout mode: cluster nodes' ports, connection i on port i mod n; the
+				                              summary adds the latency of deliveries from one node to another
 				  --bind A,B,...              source addresses, used in turn, e.g. 127.0.0.2,127.0.0.3
 				  --threads N                 client event-loop threads (default 1)
 				  --transport T               client transport: auto | io_uring | epoll | nio (default auto)

@@ -56,6 +56,9 @@ public final class FanoutClient {
 
 	private final Recorder latency = new Recorder(3);
 
+	// Deliveries whose sender is connected to another server than the receiver (--ports with several ports).
+	private final Recorder crossNodeLatency = new Recorder(3);
+
 	private final AtomicLong deliveries = new AtomicLong();
 
 	private final AtomicLong errors = new AtomicLong();
@@ -108,11 +111,13 @@ public final class FanoutClient {
 		ScheduledFuture<?> pacing = loops.group().next().scheduleAtFixedRate(pacer, 0, 1, TimeUnit.MILLISECONDS);
 		parkUntil(this.measureFrom);
 		this.latency.reset();
+		this.crossNodeLatency.reset();
 		long deliveredAtStart = this.deliveries.get();
 		parkUntil(this.measureTo);
 		long deliveredAtEnd = this.deliveries.get();
 		pacing.cancel(false);
 		Histogram measured = this.latency.getIntervalHistogram();
+		Histogram crossNode = this.crossNodeLatency.getIntervalHistogram();
 		// The last lines said are still on their way (a saturated server has a backlog): wait while they keep
 		// arriving, then count what is missing.
 		long lastProgress = System.nanoTime();
@@ -141,7 +146,7 @@ public final class FanoutClient {
 			member.channel.close();
 		}
 		return new Summary(this.clients, this.rooms, rate, saidTotal, (deliveredAtEnd - deliveredAtStart) / seconds,
-				measured, missing(), late, this.errors.get());
+				measured, crossNode, missing(), late, this.errors.get());
 	}
 
 	private void connectAndJoin(EventLoops loops) {
@@ -150,9 +155,10 @@ public final class FanoutClient {
 			.channel(loops.onChannelClass(SocketChannel.class, loops.group()))
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.options.connectTimeout().toMillis());
-		InetSocketAddress remote = new InetSocketAddress(this.options.host(), this.options.port());
+		List<Integer> ports = this.options.ports();
 		List<ChannelFuture> connects = new ArrayList<>();
 		for (int i = 0; i < this.clients; i++) {
+			InetSocketAddress remote = new InetSocketAddress(this.options.host(), ports.get(i % ports.size()));
 			Member member = new Member(i, i % this.rooms);
 			this.members[i] = member;
 			connects.add(bootstrap.clone().handler(new ChannelInitializer<Channel>() {
@@ -326,6 +332,10 @@ public final class FanoutClient {
 			FanoutClient.this.deliveries.incrementAndGet();
 			if (sentAt >= FanoutClient.this.measureFrom && sentAt < FanoutClient.this.measureTo) {
 				FanoutClient.this.latency.recordValue(Math.max(0, now - sentAt));
+				int servers = FanoutClient.this.options.ports().size();
+				if (servers > 1 && sender % servers != this.index % servers) {
+					FanoutClient.this.crossNodeLatency.recordValue(Math.max(0, now - sentAt));
+				}
 			}
 		}
 
@@ -354,12 +364,13 @@ public final class FanoutClient {
 	 * @param said lines said, warm-up included
 	 * @param deliveredPerSecond lines received per second over all members, in the measured time
 	 * @param latency delivery latency of the lines said in the measured time, in nanoseconds
+	 * @param crossNodeLatency the same, for deliveries from a sender on another server (--ports), else empty
 	 * @param lost lines said but never received by a member of the sender's room
 	 * @param lateOrDuplicate lines received after a later line of the same sender (reordered) or twice
 	 * @param errors error lines from the server, connection failures and connections the server closed
 	 */
 	public record Summary(int clients, int rooms, double rate, long said, double deliveredPerSecond, Histogram latency,
-			long lost, long lateOrDuplicate, long errors) {
+			Histogram crossNodeLatency, long lost, long lateOrDuplicate, long errors) {
 
 		/**
 		 * Prints the summary.
@@ -373,6 +384,13 @@ public final class FanoutClient {
 					micros(this.latency.getValueAtPercentile(50)), micros(this.latency.getValueAtPercentile(99)),
 					micros(this.latency.getValueAtPercentile(99.9)), micros(this.latency.getMaxValue()),
 					this.latency.getTotalCount());
+			if (this.crossNodeLatency.getTotalCount() > 0) {
+				out.printf(Locale.ROOT, "  cross-node p50 %s  p99 %s  p99.9 %s  max %s  (%d deliveries measured)%n",
+						micros(this.crossNodeLatency.getValueAtPercentile(50)),
+						micros(this.crossNodeLatency.getValueAtPercentile(99)),
+						micros(this.crossNodeLatency.getValueAtPercentile(99.9)),
+						micros(this.crossNodeLatency.getMaxValue()), this.crossNodeLatency.getTotalCount());
+			}
 			out.printf(Locale.ROOT, "  checks    %d said, %d lost, %d duplicated or reordered, %d errors%n", this.said,
 					this.lost, this.lateOrDuplicate, this.errors);
 		}

@@ -47,6 +47,8 @@ public final class ChatHandler implements SessionHandler {
 
 	private final int maxMembers;
 
+	private final ChatRelay relay;
+
 	// Nicknames taken, to keep them unique.
 	private final ConcurrentMap<String, Session> nicks = new ConcurrentHashMap<>();
 
@@ -56,6 +58,17 @@ public final class ChatHandler implements SessionHandler {
 	 * @param maxMembers the most members of one room
 	 */
 	public ChatHandler(RoomRegistry rooms, int maxMembers) {
+		this(rooms, maxMembers, ChatRelay.LOCAL);
+	}
+
+	/**
+	 * Creates the chat with rooms and names that may reach beyond this server.
+	 * @param rooms where the chat rooms live
+	 * @param maxMembers the most members of one room
+	 * @param relay where rooms and names reach: {@link ChatRelay#LOCAL}, or the cluster
+	 */
+	public ChatHandler(RoomRegistry rooms, int maxMembers, ChatRelay relay) {
+		this.relay = Objects.requireNonNull(relay, "relay");
 		this.rooms = Objects.requireNonNull(rooms, "rooms");
 		if (maxMembers < 1) {
 			throw new IllegalArgumentException("maxMembers must be at least 1, was: " + maxMembers);
@@ -134,13 +147,30 @@ public final class ChatHandler implements SessionHandler {
 			error(session, "name taken: " + name);
 			return;
 		}
-		this.nicks.remove(old, session);
+		// Taken here at once, so that the session's next commands (a /join right after) already use it; the relay
+		// (the cluster) confirms it is free elsewhere too, or it is given back.
+		String previous = session.attributes().get(Chat.NICK);
 		session.attributes().set(Chat.NICK, name);
-		Chat.send(session, "* you are " + name);
-		Room room = session.attributes().get(Chat.ROOM);
-		if (room != null) {
-			room.post(() -> room.broadcast(Chat.line("* " + old + " is now " + name)));
-		}
+		this.relay.claimName(session, name).whenComplete((claimed, ex) -> {
+			if (ex != null || !Boolean.TRUE.equals(claimed)) {
+				if (session.attributes().remove(Chat.NICK, name) && previous != null) {
+					session.attributes().set(Chat.NICK, previous);
+				}
+				this.nicks.remove(name, session);
+				error(session, (ex != null) ? "names cannot be checked now, try again later" : "name taken: " + name);
+				return;
+			}
+			if (previous != null) {
+				this.nicks.remove(previous, session);
+				this.relay.releaseName(session, previous);
+			}
+			Chat.send(session, "* you are " + name);
+			Room room = session.attributes().get(Chat.ROOM);
+			if (room != null) {
+				ChatRoom chat = (ChatRoom) room.handler();
+				room.post(() -> chat.renamed(room, old, name));
+			}
+		});
 	}
 
 	private void join(Session session, String name) {
@@ -159,7 +189,7 @@ public final class ChatHandler implements SessionHandler {
 				return;
 			}
 		}
-		this.rooms.join(name, session, (room) -> new ChatRoom(this.maxMembers)).thenAccept((result) -> {
+		this.rooms.join(name, session, (room) -> new ChatRoom(this.maxMembers, this.relay)).thenAccept((result) -> {
 			if (!result.accepted()) {
 				error(session, "cannot join " + name + ": " + result.reason());
 			}

@@ -18,8 +18,11 @@ final class ChatRoom implements RoomHandler {
 
 	private final int maxMembers;
 
-	ChatRoom(int maxMembers) {
+	private final ChatRelay relay;
+
+	ChatRoom(int maxMembers, ChatRelay relay) {
 		this.maxMembers = maxMembers;
+		this.relay = relay;
 	}
 
 	@Override
@@ -34,25 +37,32 @@ final class ChatRoom implements RoomHandler {
 	public void onJoin(Room room, Session session) {
 		// Set here, on the room, before anyone hears of the join: the member's next line goes to this room.
 		session.attributes().set(Chat.ROOM, room);
-		room.broadcast(Chat.line("* " + Chat.nick(session) + " joined " + room.name() + " (" + room.memberCount()
+		this.relay.joined(room, session);
+		this.relay.broadcast(room, Chat.line("* " + Chat.nick(session) + " joined " + room.name() + " (" + room.memberCount()
 				+ " here)"));
 	}
 
 	@Override
 	public void onLeave(Room room, Session session) {
 		session.attributes().remove(Chat.ROOM, room);
-		room.broadcast(Chat.line("* " + Chat.nick(session) + " left " + room.name()));
+		this.relay.left(room, session);
+		this.relay.broadcast(room, Chat.line("* " + Chat.nick(session) + " left " + room.name()));
 		if (session.isOpen()) {
 			Chat.send(session, "* you left " + room.name());
 		}
 	}
 
-	/** Says a line to everyone in the room, the sender included. */
+	/** Says a line to everyone in the room (on every node with the cluster on), the sender included. */
 	void say(Room room, Session sender, String text) {
-		room.broadcast(Chat.line(Chat.nick(sender) + ": " + text));
+		this.relay.broadcast(room, Chat.line(Chat.nick(sender) + ": " + text));
 	}
 
-	/** Tells a member who is here. */
+	/** Tells the room a member changed its nickname. */
+	void renamed(Room room, String old, String name) {
+		this.relay.broadcast(room, Chat.line("* " + old + " is now " + name));
+	}
+
+	/** Tells a member who is here (on this node). */
 	void who(Room room, Session asker) {
 		String names = room.members().stream().limit(WHO_LIMIT).map(Chat::nick).collect(Collectors.joining(", "));
 		int more = room.memberCount() - WHO_LIMIT;

@@ -48,7 +48,13 @@ public enum CloseReason {
 	INCOMPLETE_PACKET,
 
 	/** The connection was refused at accept because a session limit was reached. */
-	REJECTED_LIMIT;
+	REJECTED_LIMIT,
+
+	/**
+	 * The session's key (a player or account id) was bound to another session, on this node or another one of
+	 * the cluster: by the default policy the older session is closed, or the new one if the policy rejects it.
+	 */
+	DUPLICATE_LOGIN;
 
 	/**
 	 * Returns whether a session closed for this reason first flushes what was sent before the close.

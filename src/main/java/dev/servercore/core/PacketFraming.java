@@ -255,6 +255,61 @@ public final class PacketFraming {
 	}
 
 	/**
+	 * Starts a whole packet in {@code out}: leaves room for the length field and writes the message id, so that a
+	 * reply can be written in one buffer and sent with {@link Session#sendPacket(ByteBuf)}, without a separate
+	 * header buffer. Write the payload after it, then call {@link #endPacket(ByteBuf, int)}.
+	 * @param out the buffer to write to
+	 * @param id the message id (ignored when there is no id field)
+	 * @return the index of the packet's first byte, for {@link #endPacket(ByteBuf, int)}
+	 * @throws IllegalStateException if this framing has no length field
+	 */
+	public int beginPacket(ByteBuf out, int id) {
+		if (this.lengthFieldBytes == 0) {
+			throw new IllegalStateException("Only length-prefixed framing has a packet header to write");
+		}
+		int start = out.writerIndex();
+		out.writeZero(this.lengthFieldBytes);
+		if (this.idFieldBytes > 0) {
+			writeId(out, id);
+		}
+		return start;
+	}
+
+	/**
+	 * Ends a packet started with {@link #beginPacket(ByteBuf, int)}: writes its length field, as the encoder of
+	 * this framing would.
+	 * @param out the buffer holding the packet, written up to its end
+	 * @param start what {@link #beginPacket(ByteBuf, int)} returned
+	 */
+	public void endPacket(ByteBuf out, int start) {
+		int frame = out.writerIndex() - start;
+		int length = this.lengthIncludesHeader ? frame : frame - this.lengthFieldBytes - this.idFieldBytes;
+		boolean big = this.byteOrder == ByteOrder.BIG_ENDIAN;
+		if (this.lengthFieldBytes == 2) {
+			if (big) {
+				out.setShort(start, length);
+			}
+			else {
+				out.setShortLE(start, length);
+			}
+		}
+		else if (big) {
+			out.setInt(start, length);
+		}
+		else {
+			out.setIntLE(start, length);
+		}
+	}
+
+	/**
+	 * Returns the bytes of the length field: what the packet encoder adds in front of each send.
+	 * @return 2 or 4 with length-prefixed framing, 0 otherwise
+	 */
+	public int lengthFieldBytes() {
+		return this.lengthFieldBytes;
+	}
+
+	/**
 	 * Returns the largest payload accepted and sent (accepted only, for line framing: the longest line).
 	 * @return the maximum payload size in bytes, 0 for raw framing (no packets)
 	 */

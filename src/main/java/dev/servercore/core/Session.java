@@ -38,7 +38,7 @@ public final class Session {
 
 	private static final VarHandle PACKETS_RECEIVED;
 
-	private static final VarHandle LAST_RECEIVE_MILLIS;
+	private static final VarHandle LAST_RECEIVE_NANOS;
 
 	private static final VarHandle BYTES_SENT;
 
@@ -46,16 +46,19 @@ public final class Session {
 
 	private static final VarHandle BYTES_BUFFERED;
 
+	private static final VarHandle CLOSE_STAGE;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			BYTES_RECEIVED = lookup.findVarHandle(Session.class, "bytesReceived", long.class);
 			READS_RECEIVED = lookup.findVarHandle(Session.class, "readsReceived", long.class);
 			PACKETS_RECEIVED = lookup.findVarHandle(Session.class, "packetsReceived", long.class);
-			LAST_RECEIVE_MILLIS = lookup.findVarHandle(Session.class, "lastReceiveMillis", long.class);
+			LAST_RECEIVE_NANOS = lookup.findVarHandle(Session.class, "lastReceiveNanos", long.class);
 			BYTES_SENT = lookup.findVarHandle(Session.class, "bytesSent", long.class);
 			CLOSE_REASON = lookup.findVarHandle(Session.class, "closeReason", CloseReason.class);
 			BYTES_BUFFERED = lookup.findVarHandle(Session.class, "bytesBuffered", long.class);
+			CLOSE_STAGE = lookup.findVarHandle(Session.class, "closeStage", CompletionStage.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -90,7 +93,8 @@ public final class Session {
 	private final SessionAttributes attributes = new SessionAttributes();
 
 	// One read-only view for every caller: a new one per call would keep a dependent per call until the close.
-	private final CompletionStage<CloseReason> closeStage = this.closeFuture.minimalCompletionStage();
+	// Made on the first call (64 bytes a session that nobody asks).
+	private volatile CompletionStage<CloseReason> closeStage;
 
 	// Written on the session's loop only, with opaque stores: no fence on the read path.
 	private long bytesReceived;
@@ -99,7 +103,8 @@ public final class Session {
 
 	private long packetsReceived;
 
-	private long lastReceiveMillis;
+	// System.nanoTime() of the last read batch: the clock the idle check reads too; 0 before the first.
+	private long lastReceiveNanos;
 
 	private long bytesSent;
 
@@ -118,14 +123,14 @@ public final class Session {
 	private volatile CloseReason closeReason;
 
 	Session(long id, Channel channel, long sendQueueCap, long closeFlushTimeoutMillis, int maxPacketSize,
-			MemoryBudget budget) {
+			MemoryBudget budget, int lengthFieldBytes) {
 		this.id = id;
 		this.channel = channel;
 		this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
 		this.localAddress = (InetSocketAddress) channel.localAddress();
 		this.openedAtMillis = System.currentTimeMillis();
 		this.sendQueueCap = sendQueueCap;
-		this.sendQueue = new SendQueue(channel, sendQueueCap, budget);
+		this.sendQueue = new SendQueue(channel, sendQueueCap, budget, lengthFieldBytes);
 		this.closeFlushTimeoutMillis = closeFlushTimeoutMillis;
 		this.maxPacketSize = maxPacketSize;
 	}
@@ -199,8 +204,12 @@ public final class Session {
 	 * @return the last receive time, or {@code null} if nothing was received yet
 	 */
 	public Instant lastReceiveAt() {
-		long millis = (long) LAST_RECEIVE_MILLIS.getOpaque(this);
-		return (millis != 0) ? Instant.ofEpochMilli(millis) : null;
+		long nanos = (long) LAST_RECEIVE_NANOS.getOpaque(this);
+		if (nanos == 0) {
+			return null;
+		}
+		long agoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+		return Instant.ofEpochMilli(System.currentTimeMillis() - agoMillis);
 	}
 
 	/**
@@ -252,7 +261,12 @@ public final class Session {
 	 * @return the close stage
 	 */
 	public CompletionStage<CloseReason> closeFuture() {
-		return this.closeStage;
+		CompletionStage<CloseReason> stage = this.closeStage;
+		if (stage == null) {
+			CLOSE_STAGE.compareAndSet(this, null, this.closeFuture.minimalCompletionStage());
+			stage = this.closeStage;
+		}
+		return stage;
 	}
 
 	/**
@@ -345,6 +359,46 @@ public final class Session {
 		}
 		// The queue is the write's promise: it gives the bytes back once they are written or dropped.
 		this.channel.writeAndFlush(data, this.sendQueue);
+		return true;
+	}
+
+	/**
+	 * Sends one whole packet, header included, from any thread: for a reply written straight into one buffer
+	 * with {@link PacketFraming#beginPacket(ByteBuf, int)} and {@link PacketFraming#endPacket(ByteBuf, int)}
+	 * (length-prefixed framing only), which saves the separate header buffer {@link #send(ByteBuf)} adds.
+	 * Otherwise as {@link #send(ByteBuf)}: ownership passes to the session, order with other sends is kept, and
+	 * the send-queue cap and memory budget count the packet without its length field.
+	 * @param packet the packet, from its length field to its last payload byte; ownership passes to the session
+	 * @return {@code true} if the packet was queued, {@code false} if it was released because the session is
+	 * closed or was just closed as a slow consumer
+	 * @throws IllegalStateException if the session's framing is not length-prefixed (the packet is released)
+	 * @throws IllegalArgumentException as {@link #send(ByteBuf)}, for the packet without its length field
+	 */
+	public boolean sendPacket(ByteBuf packet) {
+		Objects.requireNonNull(packet, "packet");
+		if (this.maxPacketSize == 0) {
+			packet.release();
+			throw new IllegalStateException("Session " + this.id + ": sendPacket needs length-prefixed framing "
+					+ "(servercore.framing=length-prefixed); use send");
+		}
+		if (this.closeReason != null) {
+			packet.release();
+			return false;
+		}
+		int size = this.sendQueue.packetPayload(packet.readableBytes());
+		try {
+			checkSendSize(size);
+		}
+		catch (IllegalArgumentException ex) {
+			packet.release();
+			throw ex;
+		}
+		if (!this.sendQueue.reserve(size) || !this.sendQueue.reserveInBudget(size)) {
+			packet.release();
+			close(CloseReason.SLOW_CONSUMER);
+			return false;
+		}
+		this.channel.writeAndFlush(packet, this.sendQueue.framed());
 		return true;
 	}
 
@@ -531,8 +585,9 @@ public final class Session {
 		READS_RECEIVED.setOpaque(this, this.readsReceived + 1);
 	}
 
-	void recordReceiveTime(long nowMillis) {
-		LAST_RECEIVE_MILLIS.setOpaque(this, nowMillis);
+	void recordReceiveTime(long nowNanos) {
+		// 0 means "nothing received yet": a clock that reads exactly 0 is stamped 1 ns later.
+		LAST_RECEIVE_NANOS.setOpaque(this, (nowNanos != 0) ? nowNanos : 1);
 	}
 
 	void recordPacket() {

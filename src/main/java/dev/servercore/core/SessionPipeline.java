@@ -2,13 +2,11 @@ package dev.servercore.core;
 
 import java.net.SocketAddress;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -17,29 +15,23 @@ import reactor.netty.NettyPipeline;
  * Builds each accepted channel's pipeline: the completion key is bound here, before the first read.
  *
  * <pre>
- * socket ⇄ transfer (counters) ⇄ send queue ⇄ [idle] ⇄ [packet decoder, packet encoder, payload marker,
+ * socket ⇄ transfer (counters, send queue, idle check) ⇄ [packet decoder, packet encoder, payload marker,
  *          packet assembly] ⇄ flush ⇄ session ⇄ Reactor Netty bridge
  * </pre>
  *
- * The idle handler is there when an idle timeout is set, the packet codec with length-prefixed or line framing. The
- * send queue, payload marker and packet assembly count what each session holds for the {@link MemoryBudget}.
+ * The packet codec is there with length-prefixed or line framing. The send queue, payload marker and packet
+ * assembly count what each session holds for the {@link MemoryBudget}.
  */
 public final class SessionPipeline implements ChannelPipelineConfigurer {
 
-	/** Name of the handler nearest the socket, which counts bytes. */
+	/** Name of the handler nearest the socket, which counts bytes and tells when a session is idle. */
 	public static final String TRANSFER = "servercore.transfer";
-
-	/** Name of the handler that closes idle sessions. */
-	public static final String IDLE = "servercore.idle";
 
 	/** Name of the packet decoder. */
 	public static final String PACKET_DECODER = "servercore.packetDecoder";
 
 	/** Name of the packet encoder. */
 	public static final String PACKET_ENCODER = "servercore.packetEncoder";
-
-	/** Name of the handler that hands counted sends to the socket (see {@link MemoryBudget}). */
-	public static final String SEND_QUEUE = "servercore.sendQueue";
 
 	/** Name of the handler that marks a send's payload for the packet encoder below it. */
 	public static final String PAYLOAD_MARKER = "servercore.payloadMarker";
@@ -58,7 +50,7 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 	static final DrainEvent DRAIN_EVENT = DrainEvent.INSTANCE;
 
 	// Flush at the latest after this many writes, even in a long read batch.
-	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
+	private static final int EXPLICIT_FLUSH_AFTER_FLUSHES = Integer.getInteger("servercore.experiment.flushAfter", 256);
 
 	private final SessionRegistry registry;
 
@@ -121,22 +113,19 @@ public final class SessionPipeline implements ChannelPipelineConfigurer {
 		PacketFraming framing = this.settings.framing();
 		Session session = new Session(this.registry.nextId(), channel, this.settings.sendQueueCap(),
 				this.settings.closeFlushTimeout().toMillis(),
-				framing.isLine() ? 0 : framing.maxSize() + framing.idFieldBytes(), this.budget);
+				framing.isLine() ? 0 : framing.maxSize() + framing.idFieldBytes(), this.budget,
+				framing.lengthFieldBytes());
 		// A failed allocation closes this session instead of ending its event loop.
 		channel.config().setAllocator(new AllocationGuard(channel.config().getAllocator(), session));
 		ChannelPipeline pipeline = channel.pipeline();
 		String bridge = NettyPipeline.ReactiveBridge;
-		pipeline.addBefore(bridge, TRANSFER, new TransferCounter(session, this.metrics));
-		pipeline.addBefore(bridge, SEND_QUEUE, new SendQueue.Wire(session.sendQueue()));
-		if (!this.settings.idleTimeout().isZero()) {
-			pipeline.addBefore(bridge, IDLE,
-					new IdleStateHandler(this.settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-		}
+		pipeline.addBefore(bridge, TRANSFER,
+				new TransferCounter(session, this.metrics, this.settings.idleTimeout().toNanos()));
 		if (!framing.isRaw()) {
 			ChannelHandler decoder = framing.newDecoder();
 			pipeline.addBefore(bridge, PACKET_DECODER, decoder);
 			pipeline.addBefore(bridge, PACKET_ENCODER, framing.encoder());
-			pipeline.addBefore(bridge, PAYLOAD_MARKER, new SendQueue.PayloadMarker(session.sendQueue()));
+			pipeline.addBefore(bridge, PAYLOAD_MARKER, new SendQueue.PayloadMarker(session.sendQueue(), framing.encoder()));
 			pipeline.addBefore(bridge, PACKET_ASSEMBLY, new PacketAssembly(session, decoder, this.budget,
 					this.settings.packetAssemblyTimeout().toNanos()));
 		}

@@ -70,6 +70,16 @@ public interface PacketCodec {
 		 */
 		void write(T message, ByteBuf out) throws Exception;
 
+		/**
+		 * Returns the bytes {@link #write} will write for a message, if this format knows it beforehand: the
+		 * reply buffer is then allocated at its exact size.
+		 * @param message the message
+		 * @return the size in bytes, or -1 if unknown
+		 */
+		default int sizeOf(T message) {
+			return -1;
+		}
+
 	}
 
 }

@@ -2,13 +2,12 @@ package dev.servercore.packet;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.servercore.core.CloseReason;
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.Session;
 import dev.servercore.core.SessionHandler;
-import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -34,17 +33,21 @@ public final class PacketDispatcher implements SessionHandler {
 
 	private final PacketRoute unknownRoute;
 
-	// The 'unknown' series: the fallback's time, or a zero-length record for each unknown id closed.
-	private final Timer unknownTimer;
+	// The 'unknown' series: every unknown id counted, whether the fallback takes it or the session is closed.
+	private final PacketRoute.Meters unknownMeters;
 
 	private final boolean asyncReplies;
 
-	PacketDispatcher(PacketFraming framing, PacketRoute[] routes, PacketRoute unknownRoute, Timer unknownTimer,
-			boolean asyncReplies) {
+	// Sessions with replies waiting behind an asynchronous one (see ReplyQueue): while none has, a plain reply is
+	// sent without looking its session's queue up.
+	private final AtomicInteger waitingSessions = new AtomicInteger();
+
+	PacketDispatcher(PacketFraming framing, PacketRoute[] routes, PacketRoute unknownRoute,
+			PacketRoute.Meters unknownMeters, boolean asyncReplies) {
 		this.framing = framing;
 		this.routes = routes;
 		this.unknownRoute = unknownRoute;
-		this.unknownTimer = unknownTimer;
+		this.unknownMeters = unknownMeters;
 		this.asyncReplies = asyncReplies;
 	}
 
@@ -77,8 +80,8 @@ public final class PacketDispatcher implements SessionHandler {
 
 	private void onUnknown(Session session, int id, ByteBuf packet) {
 		if (this.unknownRoute == null) {
-			if (this.unknownTimer != null) {
-				this.unknownTimer.record(0, TimeUnit.NANOSECONDS);
+			if (this.unknownMeters != null) {
+				this.unknownMeters.handled().increment();
 			}
 			logger.debug("Session {} sent unknown message id {}; closing with PROTOCOL_ERROR", session.id(), id);
 			session.close(CloseReason.PROTOCOL_ERROR);
@@ -129,7 +132,7 @@ public final class PacketDispatcher implements SessionHandler {
 	}
 
 	private void sendInOrder(Session session, ByteBuf packet) {
-		if (this.asyncReplies) {
+		if (this.asyncReplies && this.waitingSessions.get() > 0) {
 			ReplyQueue queue = ReplyQueue.existing(session);
 			if (queue != null && !queue.isEmpty()) {
 				if (queue.isFull()) {
@@ -141,11 +144,11 @@ public final class PacketDispatcher implements SessionHandler {
 				return;
 			}
 		}
-		session.send(packet);
+		session.sendPacket(packet);
 	}
 
 	private void replyLater(Session session, ReplyEncoder encoder, CompletionStage<?> stage, int requestId) {
-		ReplyQueue queue = ReplyQueue.of(session);
+		ReplyQueue queue = ReplyQueue.of(session, this.waitingSessions);
 		if (queue.isFull()) {
 			tooManyWaiting(session);
 			return;

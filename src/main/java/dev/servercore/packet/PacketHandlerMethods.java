@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import dev.servercore.core.PacketFraming;
 import dev.servercore.core.Session;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
@@ -33,8 +34,17 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class PacketHandlerMethods {
 
-	/** Name of the handler timer, tagged {@code id} (a declared id, or {@code unknown}). */
+	/** Name of the counter of packets handled, tagged {@code id} (a declared id, or {@code unknown}). */
 	public static final String METER_NAME = "servercore.packets.handled";
+
+	/**
+	 * Name of the timer of the handler methods, tagged {@code id}, recorded for one packet in
+	 * {@code servercore.packet.timing-every}.
+	 */
+	public static final String TIMER_NAME = "servercore.packets.handler.time";
+
+	/** Default for timing one packet in this many: 64. */
+	public static final int DEFAULT_TIMING_EVERY = 64;
 
 	/** Largest message id a handler may declare: routes are an array indexed by id. */
 	public static final int MAX_ID = (1 << 20) - 1;
@@ -49,10 +59,14 @@ public final class PacketHandlerMethods {
 
 	private final MeterRegistry registry;
 
-	private PacketHandlerMethods(PacketFraming framing, List<PacketCodec> codecs, MeterRegistry registry) {
+	private final PacketRoute.Timing timing;
+
+	private PacketHandlerMethods(PacketFraming framing, List<PacketCodec> codecs, MeterRegistry registry,
+			PacketRoute.Timing timing) {
 		this.framing = framing;
 		this.codecs = codecs;
 		this.registry = registry;
+		this.timing = timing;
 	}
 
 	/**
@@ -60,18 +74,38 @@ public final class PacketHandlerMethods {
 	 * @param controllers the {@link PacketController @PacketController} beans by name
 	 * @param codecs the codecs, in the order they are asked
 	 * @param framing the framing, with a message id field
-	 * @param registry where to register the handler timers, or {@code null} for none
+	 * @param registry where to register the handler counters and timers, or {@code null} for none
 	 * @return the dispatcher
 	 * @throws IllegalStateException if a handler method is not valid, naming the method
 	 */
 	public static PacketDispatcher dispatcher(Map<String, Object> controllers, List<PacketCodec> codecs,
 			PacketFraming framing, MeterRegistry registry) {
+		return dispatcher(controllers, codecs, framing, registry, DEFAULT_TIMING_EVERY);
+	}
+
+	/**
+	 * Builds the dispatcher for the given controllers.
+	 * @param controllers the {@link PacketController @PacketController} beans by name
+	 * @param codecs the codecs, in the order they are asked
+	 * @param framing the framing, with a message id field
+	 * @param registry where to register the handler counters and timers, or {@code null} for none
+	 * @param timingEvery time one packet in this many of each session (1: every packet, 0: none); every packet
+	 * is counted
+	 * @return the dispatcher
+	 * @throws IllegalStateException if a handler method is not valid, naming the method
+	 */
+	public static PacketDispatcher dispatcher(Map<String, Object> controllers, List<PacketCodec> codecs,
+			PacketFraming framing, MeterRegistry registry, int timingEvery) {
 		if (framing.idFieldBytes() == 0) {
 			throw new IllegalStateException("@PacketController beans " + controllers.keySet()
 					+ " need a message id in the packet header: set servercore.framing=length-prefixed and "
 					+ "servercore.packet.id-field-bytes=2 or 4");
 		}
-		return new PacketHandlerMethods(framing, codecs, registry).build(controllers);
+		if (timingEvery < 0) {
+			throw new IllegalStateException("servercore.packet.timing-every must be 0 or more, was " + timingEvery);
+		}
+		return new PacketHandlerMethods(framing, codecs, registry, new PacketRoute.Timing(timingEvery))
+			.build(controllers);
 	}
 
 	private PacketDispatcher build(Map<String, Object> controllers) {
@@ -92,7 +126,7 @@ public final class PacketHandlerMethods {
 					throw new IllegalStateException("Message id " + handler.id + " has two @PacketHandler methods: "
 							+ previous.method() + " and " + handler.name);
 				}
-				routes.put(handler.id, route(bean, method, handler, timer(String.valueOf(handler.id))));
+				routes.put(handler.id, route(bean, method, handler, meters(String.valueOf(handler.id))));
 				async |= handler.async;
 			}
 			Map<Method, UnknownPacketHandler> fallbacks = MethodIntrospector.selectMethods(type,
@@ -108,13 +142,13 @@ public final class PacketHandlerMethods {
 				async |= handler.async;
 			}
 		}
-		Timer unknownTimer = timer("unknown");
+		PacketRoute.Meters unknownMeters = meters("unknown");
 		if (unknown != null) {
-			unknown = new PacketRoute(unknown.invoker(), null, unknown.reply(), unknownTimer, unknown.method());
+			unknown = new PacketRoute(unknown.invoker(), null, unknown.reply(), unknownMeters, unknown.method());
 		}
 		PacketRoute[] table = new PacketRoute[routes.isEmpty() ? 0 : routes.lastKey() + 1];
 		routes.forEach((id, route) -> table[id] = route);
-		return new PacketDispatcher(this.framing, table, unknown, unknownTimer, async);
+		return new PacketDispatcher(this.framing, table, unknown, unknownMeters, async);
 	}
 
 	private static <A> List<Map.Entry<Method, A>> sorted(Map<Method, A> methods) {
@@ -274,7 +308,7 @@ public final class PacketHandlerMethods {
 		return OptionalInt.empty();
 	}
 
-	private PacketRoute route(Object bean, Method declared, Handler handler, Timer timer) {
+	private PacketRoute route(Object bean, Method declared, Handler handler, PacketRoute.Meters meters) {
 		Method method = AopUtils.selectInvocableMethod(declared, bean.getClass());
 		MethodHandle target;
 		try {
@@ -291,17 +325,23 @@ public final class PacketHandlerMethods {
 		}
 		MethodHandle shaped = target.asType(MethodType.methodType(Object.class, slotTypes));
 		MethodHandle invoker = MethodHandles.permuteArguments(shaped, ROUTE_TYPE, handler.reorder);
-		return new PacketRoute(invoker, handler.reader, handler.reply, timer, handler.name);
+		return new PacketRoute(invoker, handler.reader, handler.reply, meters, handler.name);
 	}
 
-	private Timer timer(String id) {
+	private PacketRoute.Meters meters(String id) {
 		if (this.registry == null) {
 			return null;
 		}
-		return Timer.builder(METER_NAME)
-			.description("Time @PacketHandler methods took, by message id ('unknown' for ids without a handler)")
+		Counter handled = Counter.builder(METER_NAME)
+			.description("Packets handled, by message id ('unknown' for ids without a handler)")
 			.tag("id", id)
 			.register(this.registry);
+		Timer timer = Timer.builder(TIMER_NAME)
+			.description("Time @PacketHandler methods took, by message id, measured on one packet in "
+					+ "servercore.packet.timing-every of each session")
+			.tag("id", id)
+			.register(this.registry);
+		return new PacketRoute.Meters(handled, timer, this.timing);
 	}
 
 	private static String describe(Class<?> type, Method method) {

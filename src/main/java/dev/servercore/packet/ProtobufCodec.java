@@ -37,7 +37,20 @@ public final class ProtobufCodec implements PacketCodec {
 		if (!isGenerated(type)) {
 			return null;
 		}
-		return (message, out) -> write((MessageLite) message, out);
+		return new MessageWriter<>() {
+
+			@Override
+			public void write(T message, ByteBuf out) throws Exception {
+				ProtobufCodec.write((MessageLite) message, out);
+			}
+
+			@Override
+			public int sizeOf(T message) {
+				// Computed once and kept by the message, so write() does not compute it again.
+				return ((MessageLite) message).getSerializedSize();
+			}
+
+		};
 	}
 
 	@Override

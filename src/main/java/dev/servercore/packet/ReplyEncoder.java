@@ -5,8 +5,8 @@ import dev.servercore.core.Session;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Turns a handler's reply into a packet (id and payload) for {@link Session#send(ByteBuf)}; resolved at
- * start-up from the handler method's return type.
+ * Turns a handler's reply into a whole packet (length, id and payload, in one buffer of the right size) for
+ * {@link Session#sendPacket(ByteBuf)}; resolved at start-up from the handler method's return type.
  */
 @FunctionalInterface
 interface ReplyEncoder {
@@ -19,7 +19,7 @@ interface ReplyEncoder {
 	 * @param session the session it goes to (for its allocator)
 	 * @param reply what the handler returned (or its asynchronous result), not {@code null}
 	 * @param requestId the id of the packet being answered
-	 * @return the packet, owned by the caller
+	 * @return the whole packet, header included, owned by the caller
 	 */
 	ByteBuf encode(Session session, Object reply, int requestId) throws Exception;
 
@@ -29,10 +29,14 @@ interface ReplyEncoder {
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	static ReplyEncoder typed(PacketFraming framing, int id, PacketCodec.MessageWriter writer) {
 		return (session, reply, requestId) -> {
-			ByteBuf out = session.channel().alloc().buffer();
+			// Sized exactly when the codec knows the size (protobuf does), so the pool hands out no more than needed.
+			int size = writer.sizeOf(reply);
+			ByteBuf out = (size >= 0) ? session.channel().alloc().buffer(framing.headerBytes() + size)
+					: session.channel().alloc().buffer();
 			try {
-				framing.writeId(out, id);
+				int start = framing.beginPacket(out, id);
 				writer.write(reply, out);
+				framing.endPacket(out, start);
 				return out;
 			}
 			catch (Throwable ex) {
@@ -49,9 +53,11 @@ interface ReplyEncoder {
 		return (session, reply, requestId) -> {
 			ByteBuf payload = (ByteBuf) reply;
 			try {
-				ByteBuf out = session.channel().alloc().buffer(framing.idFieldBytes() + payload.readableBytes());
-				framing.writeId(out, requestId);
-				return out.writeBytes(payload);
+				ByteBuf out = session.channel().alloc().buffer(framing.headerBytes() + payload.readableBytes());
+				int start = framing.beginPacket(out, requestId);
+				out.writeBytes(payload);
+				framing.endPacket(out, start);
+				return out;
 			}
 			finally {
 				payload.release();

@@ -1,6 +1,7 @@
 package dev.servercore.packet;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.servercore.core.Session;
 import io.netty.buffer.ByteBuf;
@@ -21,15 +22,23 @@ final class ReplyQueue {
 
 	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
 
+	// The dispatcher's count of sessions with replies waiting: while it is 0, plain replies need not look up
+	// their session's queue.
+	private final AtomicInteger waitingSessions;
+
+	private ReplyQueue(AtomicInteger waitingSessions) {
+		this.waitingSessions = waitingSessions;
+	}
+
 	static ReplyQueue existing(Session session) {
 		return session.channel().attr(KEY).get();
 	}
 
-	static ReplyQueue of(Session session) {
+	static ReplyQueue of(Session session, AtomicInteger waitingSessions) {
 		Attribute<ReplyQueue> attribute = session.channel().attr(KEY);
 		ReplyQueue queue = attribute.get();
 		if (queue == null) {
-			queue = new ReplyQueue();
+			queue = new ReplyQueue(waitingSessions);
 			attribute.set(queue);
 		}
 		return queue;
@@ -47,6 +56,9 @@ final class ReplyQueue {
 	 * Adds a place for a reply that is still being computed.
 	 */
 	Slot reserve() {
+		if (this.slots.isEmpty()) {
+			this.waitingSessions.incrementAndGet();
+		}
 		Slot slot = new Slot();
 		this.slots.add(slot);
 		return slot;
@@ -72,8 +84,11 @@ final class ReplyQueue {
 		while (!this.slots.isEmpty() && this.slots.peekFirst().done) {
 			ByteBuf next = this.slots.pollFirst().reply;
 			if (next != null) {
-				session.send(next);
+				session.sendPacket(next);
 			}
+		}
+		if (this.slots.isEmpty()) {
+			this.waitingSessions.decrementAndGet();
 		}
 	}
 
@@ -81,6 +96,9 @@ final class ReplyQueue {
 	 * Releases what is still queued: the session closed.
 	 */
 	void clear() {
+		if (!this.slots.isEmpty()) {
+			this.waitingSessions.decrementAndGet();
+		}
 		Slot slot;
 		while ((slot = this.slots.pollFirst()) != null) {
 			if (slot.reply != null) {

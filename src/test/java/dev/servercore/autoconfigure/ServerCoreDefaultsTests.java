@@ -34,8 +34,9 @@ class ServerCoreDefaultsTests {
 			assertThat(environment.getProperty("management.endpoint.health.group.liveness.include"))
 				.isEqualTo("livenessState,servercore/loopsAlive");
 			assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
-				.isEqualTo("readinessState,servercore");
+				.isEqualTo("readinessState,servercore/listener,servercore/loops");
 			assertThat(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("30s");
+			assertThat(environment.getProperty("management.health.redis.enabled")).isEqualTo("false");
 			assertThat(environment.getProperty("spring.application.name")).isNull();
 		}
 	}
@@ -50,7 +51,7 @@ class ServerCoreDefaultsTests {
 			assertThat(environment.getProperty("spring.application.name")).isEqualTo("game");
 			assertThat(environment.getProperty("server.port")).isEqualTo("8081");
 			assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
-				.isEqualTo("readinessState,servercore");
+				.isEqualTo("readinessState,servercore/listener,servercore/loops");
 		}
 	}
 

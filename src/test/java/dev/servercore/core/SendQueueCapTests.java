@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -87,10 +88,20 @@ class SendQueueCapTests {
 				client.socket().setReceiveBufferSize(4096);
 				Session session = awaitSession(server);
 				// 6,000 packets of 10 bytes: 60 KB of payload, under the cap, in more entries than Netty's 96 bytes
-				// of bookkeeping per entry would allow.
+				// of bookkeeping per entry would allow. With a length field, every other one is a whole packet
+				// (Session.sendPacket): counted without its header too.
 				Thread sender = new Thread(() -> {
 					for (int i = 0; i < 6_000; i++) {
-						session.send(Unpooled.wrappedBuffer(new byte[10]));
+						if (framing.isRaw() || i % 2 == 0) {
+							session.send(Unpooled.wrappedBuffer(new byte[10]));
+						}
+						else {
+							ByteBuf packet = Unpooled.buffer(14);
+							int start = framing.beginPacket(packet, 0);
+							packet.writeZero(10);
+							framing.endPacket(packet, start);
+							session.sendPacket(packet);
+						}
 					}
 				});
 				sender.start();
@@ -106,9 +117,13 @@ class SendQueueCapTests {
 					long[] payload = { 0, 0 };
 					buffer.forEachFlushedMessage((message) -> {
 						ByteBuf data = (ByteBuf) message;
-						// Packet headers are the 4-byte buffers the encoder allocates.
-						if (framing.isRaw() || data.capacity() != 4) {
+						// Packet headers are the 4-byte buffers the encoder allocates; whole packets carry theirs.
+						if (framing.isRaw() || data.capacity() == 10) {
 							payload[0] += data.readableBytes();
+							payload[1]++;
+						}
+						else if (data.capacity() == 14) {
+							payload[0] += Math.max(0, data.readableBytes() - 4);
 							payload[1]++;
 						}
 						return true;
@@ -140,6 +155,12 @@ class SendQueueCapTests {
 			assertThat(session.isOpen()).isTrue();
 			assertThat(session.send(new byte[] { 7 })).isTrue();
 			assertThat(client.read(1)).containsExactly(7);
+			// A whole packet needs a length field to be whole: raw framing refuses it, and releases it.
+			ByteBuf packet = Unpooled.buffer(8).writeInt(4).writeInt(7);
+			assertThatIllegalStateException().isThrownBy(() -> session.sendPacket(packet))
+				.withMessageContaining("servercore.framing=length-prefixed");
+			assertThat(packet.refCnt()).isZero();
+			assertThat(session.isOpen()).isTrue();
 		}
 	}
 

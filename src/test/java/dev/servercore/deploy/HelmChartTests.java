@@ -91,6 +91,42 @@ class HelmChartTests {
 	}
 
 	@Test
+	void theClusterTakesItsNodeIdFromThePodNameAndRedisFromAUrlOrAnExistingSecret() {
+		List<Map<String, Object>> off = at(container(this.chart.render(Map.of())), "env");
+		assertThat(off).noneMatch((env) -> env.get("name").toString().startsWith("SERVERCORE_CLUSTER"));
+
+		Map<String, Map<String, Object>> withUrl = envByName(container(this.chart
+			.render(Map.of("cluster.enabled", true, "cluster.redis.url", "redis://redis-master:6379"))));
+		assertThat(withUrl.get("SERVERCORE_CLUSTER_ENABLED").get("value")).isEqualTo("true");
+		assertThat(at(withUrl.get("POD_NAME"), "valueFrom.fieldRef.fieldPath").toString()).isEqualTo("metadata.name");
+		assertThat(withUrl.get("SERVERCORE_CLUSTER_NODE_ID").get("value")).isEqualTo("$(POD_NAME)");
+		assertThat(withUrl.get("SPRING_DATA_REDIS_URL").get("value")).isEqualTo("redis://redis-master:6379");
+		// The node id refers to POD_NAME, so POD_NAME must come first.
+		List<String> names = List.copyOf(withUrl.keySet());
+		assertThat(names.indexOf("POD_NAME")).isLessThan(names.indexOf("SERVERCORE_CLUSTER_NODE_ID"));
+
+		Map<String, Map<String, Object>> withSecret = envByName(container(
+				this.chart.render(HelmChart.ALL_ENABLED_VALUES, Map.of("cluster.redis.passwordKey", "redis-password"))));
+		assertThat(at(withSecret.get("SPRING_DATA_REDIS_HOST"), "valueFrom.secretKeyRef.name").toString())
+			.isEqualTo("servercore-redis");
+		assertThat(at(withSecret.get("SPRING_DATA_REDIS_PASSWORD"), "valueFrom.secretKeyRef.key").toString())
+			.isEqualTo("redis-password");
+		assertThat(withSecret).doesNotContainKey("SPRING_DATA_REDIS_URL");
+		// The application binds these names: SERVERCORE_CLUSTER_NODE_ID is servercore.cluster.node-id.
+		assertThat(new ServerCoreProperties().getCluster().getNodeId()).isEmpty();
+
+		assertThatIllegalStateException().isThrownBy(() -> this.chart.render(Map.of("cluster.enabled", true)))
+			.withMessageContaining("cluster.redis.url or cluster.redis.existingSecret");
+	}
+
+	private static Map<String, Map<String, Object>> envByName(Map<String, Object> container) {
+		List<Map<String, Object>> env = at(container, "env");
+		Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+		env.forEach((variable) -> byName.put(variable.get("name").toString(), variable));
+		return byName;
+	}
+
+	@Test
 	void containerPortsAndTheRenderedConfigAreTheApplicationsConfiguredPorts() {
 		Manifests defaults = this.chart.render(Map.of());
 		Map<String, Object> container = container(defaults);
