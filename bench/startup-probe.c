@@ -8,7 +8,8 @@
  *
  * Output, one line: first_echo_ms=412.3 ready_ms=455.0 cpu_ms=900 main_cpu_ms=500 jit_cpu_ms=300 gc_cpu_ms=40
  * other_cpu_ms=60: the server's CPU time (user and system) when both were seen, in all and by kind of thread
- * (the main thread, the JIT compilers, GC and VM thread, the rest); or exit status 1 after 60 s without both.
+ * (the main thread, the JIT compilers, GC and VM thread, the rest); or exit status 1 after PROBE_TIMEOUT_S
+ * (environment, 120 s by default) without both.
  * Written in C so that the probe starts at once and costs nothing next to the JVM it measures.
  */
 #define _GNU_SOURCE
@@ -26,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TIMEOUT_MS 60000.0
+#define DEFAULT_TIMEOUT_S 120
 #define POLL_INTERVAL_US 2000
 
 static struct timespec start;
@@ -180,6 +181,8 @@ int main(int argc, char **argv) {
 	}
 	int tcp_port = atoi(argv[1]);
 	int http_port = atoi(argv[2]);
+	const char *timeout_env = getenv("PROBE_TIMEOUT_S"); /* how long to wait for both, 120 s by default */
+	double timeout_ms = 1000.0 * ((timeout_env != NULL) ? atoi(timeout_env) : DEFAULT_TIMEOUT_S);
 	signal(SIGPIPE, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	pid_t child = fork();
@@ -194,7 +197,7 @@ int main(int argc, char **argv) {
 	double first_echo = -1;
 	double readiness = -1;
 	int status;
-	while ((first_echo < 0 || readiness < 0) && elapsed_ms() < TIMEOUT_MS) {
+	while ((first_echo < 0 || readiness < 0) && elapsed_ms() < timeout_ms) {
 		if (waitpid(child, &status, WNOHANG) == child) {
 			fprintf(stderr, "the server exited before it was ready (see %s)\n", argv[3]);
 			return 1;
@@ -213,7 +216,7 @@ int main(int argc, char **argv) {
 	kill(child, SIGTERM);
 	waitpid(child, &status, 0);
 	if (first_echo < 0 || readiness < 0) {
-		fprintf(stderr, "not ready within %.0f ms (see %s)\n", TIMEOUT_MS, argv[3]);
+		fprintf(stderr, "not ready within %.0f ms (see %s)\n", timeout_ms, argv[3]);
 		return 1;
 	}
 	printf("first_echo_ms=%.1f ready_ms=%.1f cpu_ms=%.0f main_cpu_ms=%.0f jit_cpu_ms=%.0f gc_cpu_ms=%.0f other_cpu_ms=%.0f\n",

@@ -22,7 +22,8 @@
 #   RUNS (5), METHODS ("plain extracted cds aot25"), TCP_PORT (27400), HTTP_PORT (27401)
 #   JAVA (java: Java 17), JAVA25 (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), OUT (target/startup/<date>)
 #   JAVA_TOOL_OPTIONS_CHART ("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"): what the Helm chart passes
-#   SKIP_BUILD (unset): reuse target/servercore-exec.jar
+#   SKIP_BUILD (unset): reuse target/servercore-exec.jar; PROBE_TIMEOUT_S (120): a start slower than that is
+#   reported as failed and left out of the medians
 set -euo pipefail
 
 RUNS="${RUNS:-5}"
@@ -78,14 +79,18 @@ fi
 start_once() { # method run
 	local method=$1 log="$PWD/$OUT/$1-$2.log" figures
 	case $method in
-		plain) figures=$("$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA" -jar target/servercore-exec.jar "${ARGS[@]}") ;;
+		plain) figures=$("$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA" -jar target/servercore-exec.jar "${ARGS[@]}") || figures="" ;;
 		extracted) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA" -jar servercore-exec.jar \
-			"${ARGS[@]}") ;;
+			"${ARGS[@]}") || figures="" ;;
 		cds) figures=$(cd "$EXTRACTED" && JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS_CHART" "$PROBE" "$TCP_PORT" "$HTTP_PORT" \
-			"$log" "$JAVA" -XX:SharedArchiveFile=application.jsa -jar servercore-exec.jar "${ARGS[@]}") ;;
+			"$log" "$JAVA" -XX:SharedArchiveFile=application.jsa -jar servercore-exec.jar "${ARGS[@]}") || figures="" ;;
 		aot25) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA25" --enable-native-access=ALL-UNNAMED -XX:AOTCache=application.aot \
-			-jar servercore-exec.jar "${ARGS[@]}") ;;
+			-jar servercore-exec.jar "${ARGS[@]}") || figures="" ;;
 	esac
+	if [ -z "$figures" ]; then
+		echo "$method start $2 failed or timed out (see $log)" >&2
+		return
+	fi
 	local started
 	started=$(sed -n 's/.*Started ServerCoreApplication in \([0-9.]*\) seconds (process running for \([0-9.]*\)).*/started_s=\1 running_s=\2/p' "$log" | head -1)
 	echo "$method $figures $started load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/starts.txt"
