@@ -17,7 +17,8 @@
 # Settings, as environment variables:
 #   SIZES ("1000 5000 10000 19500"): 19,500 fits the 20,000 open-file limit of this machine with the JVM's own
 #   descriptors; LOOPS ("1 2 4 8"); ROUNDS (3); DURATION (5s), WARMUP (3s), HOLD (5s); SECTIONS ("held loops")
-#   SERVER_CPU (0), CLIENT_CPU (1), PORT (27600), OUT (target/bench/scaling-<date>-<transport>), SKIP_BUILD
+#   SERVER_CPU (0), CLIENT_CPU (1), PORT (27600), OUT (target/bench/scaling-<date>-<transport>), SKIP_BUILD,
+#   START_TIMEOUT (300): seconds a server may take to start
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-epoll}}"
@@ -76,7 +77,7 @@ start_server() { # log-name "JVM options" application-arguments...
 	"${PIN_SERVER[@]}" java $jvm_options -jar "$JAR" --servercore.port="$PORT" --server.port=0 \
 		--servercore.io.transport="$TRANSPORT" --servercore.limits.max-sessions=100000 "$@" > "$OUT/$name.log" 2>&1 &
 	SC_PID=$!
-	wait_for_line "$OUT/$name.log" "servercore started on" "$SC_PID" 120
+	wait_for_line "$OUT/$name.log" "servercore started on" "$SC_PID" "${START_TIMEOUT:-300}"
 }
 
 stop_server() {
@@ -110,7 +111,7 @@ if [[ "$SECTIONS" == *" held "* ]]; then
 			--duration "$HOLD" --bind 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 --no-progress \
 			--json "$base.json" > "$base.txt" 2>&1 &
 		client=$!
-		wait_for_line "$base.txt" "^holding " "$client" 180
+		wait_for_line "$base.txt" "^holding " "$client" 600
 		histogram_start=$(cpu_ticks "$SC_PID")
 		heap_after=$(heap_live "$SC_PID" "$base.histo-after")
 		rss_after=$(rss_kib "$SC_PID")
