@@ -6,6 +6,10 @@
 # Builds once, starts both servers (pinned to one CPU), then for each load runs the load client (pinned to
 # the other CPU) against servercore and the baseline in turn, A B A B, and prints one table.
 #
+# The native baseline: bench/echo-epoll.c, a minimal C echo server on epoll (one thread), built here with the
+# machine's cc and pinned like the others, takes a third turn in every round of the message loads (A B C A B C),
+# and the report gives servercore and the baseline as a ratio to it. Without cc it is left out (NATIVE=0 too).
+#
 # A last section compares typed packets against raw length-prefixed packets: servercore with
 # servercore.framing=length-prefixed (its echo) against the example game server (a protobuf Echo through the
 # @PacketHandler dispatch, 2-byte message id), pp100 and pipe100.
@@ -18,10 +22,10 @@
 #   SESSIONS (10000), HELD_ROUNDS (2), HOLD (5s), OPEN_RATE (2500/s)   the held-session load
 #   SETTLE_TRAFFIC (5s)            each warm-up load per server at start
 #   CLIENT_TRANSPORT (auto), SERVER_CPU (0), CLIENT_CPU (1), SERVER_JAVA_OPTS (none)
-#   SC_PORT (17000), BL_PORT (17100), OUT (target/bench/<date>-<transport>)
+#   SC_PORT (17000), BL_PORT (17100), NATIVE_PORT (17500), NATIVE (1), OUT (target/bench/<date>-<transport>)
 #   FANOUT_RATE_SMALL (500), FANOUT_RATE_LARGE (10)   lines said per second in all, for the fan-out rows:
 #                                  100 clients in 10 rooms, and 1,000 clients in 1 room (servercore's chat only)
-# Loopback only; every run is bounded in time; the whole script takes about eight minutes.
+# Loopback only; every run is bounded in time; the whole script takes about ten minutes (the C server adds a third turn to every message round).
 set -euo pipefail
 
 TRANSPORT="${1:-${TRANSPORT:-io_uring}}"
@@ -44,6 +48,8 @@ SC_PORT="${SC_PORT:-17000}"
 BL_PORT="${BL_PORT:-17100}"
 LP_PORT="${LP_PORT:-17200}"
 TY_PORT="${TY_PORT:-17300}"
+NATIVE_PORT="${NATIVE_PORT:-17500}"
+NATIVE="${NATIVE:-1}"
 SECTIONS=" ${SECTIONS:-messages held typed fanout} "
 section() { [[ "$SECTIONS" == *" $1 "* ]]; }
 
@@ -79,17 +85,28 @@ log "building (tests skipped)"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 JAR=target/servercore-exec.jar
+NATIVE_BIN=target/bench/echo-epoll
+if [ "$NATIVE" = 1 ] && command -v cc > /dev/null; then
+	log "building the native baseline: cc -O2 -o $NATIVE_BIN bench/echo-epoll.c"
+	mkdir -p target/bench
+	cc -O2 -o "$NATIVE_BIN" bench/echo-epoll.c
+else
+	[ "$NATIVE" = 1 ] && log "no cc on this machine: running without the native baseline"
+	NATIVE=0
+fi
 
 SC_PID=
 BL_PID=
+NA_PID=
 SC_DESC="not started"
 BL_DESC="not started"
+NA_DESC="not started"
 LP_PID=
 TY_PID=
 # shellcheck source=bench/tls.sh
 . bench/tls.sh
 cleanup() {
-	for pid in $SC_PID $BL_PID $LP_PID $TY_PID "${TLS_PIDS[@]}"; do
+	for pid in $SC_PID $BL_PID $NA_PID $LP_PID $TY_PID "${TLS_PIDS[@]}"; do
 		kill "$pid" 2> /dev/null || true
 	done
 	wait 2> /dev/null || true
@@ -126,11 +143,20 @@ start_servers() { # log-suffix [extra JVM options]
 	BL_DESC=$(grep -o "baseline listening on.*" "$OUT/baseline$1.log" | head -1)
 }
 
+# The C epoll echo, for the message loads only (held sessions compare the two JVM servers).
+start_native() {
+	"${PIN_SERVER[@]}" "$NATIVE_BIN" "$NATIVE_PORT" > "$OUT/native.log" 2>&1 &
+	NA_PID=$!
+	wait_for_line "$OUT/native.log" "native echo listening on" "$NA_PID" 10
+	NA_DESC=$(grep -o "native echo listening on.*" "$OUT/native.log" | head -1)
+}
+
 stop_servers() {
-	kill "$SC_PID" "$BL_PID" 2> /dev/null || true
-	wait "$SC_PID" "$BL_PID" 2> /dev/null || true
+	kill "$SC_PID" "$BL_PID" $NA_PID 2> /dev/null || true
+	wait "$SC_PID" "$BL_PID" $NA_PID 2> /dev/null || true
 	SC_PID=
 	BL_PID=
+	NA_PID=
 }
 
 # Raw length-prefixed servercore and the typed example game server, for the typed section.
@@ -156,6 +182,10 @@ if section messages || section held; then
 	log "$SC_DESC"
 	log "$BL_DESC"
 fi
+if section messages && [ "$NATIVE" = 1 ]; then
+	start_native
+	log "$NA_DESC"
+fi
 
 {
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -164,6 +194,7 @@ fi
 	echo "pinning=$PINNING"
 	echo "servercore=$SC_DESC"
 	echo "baseline=$BL_DESC"
+	echo "native=$NA_DESC"
 	echo "duration=$DURATION"
 	echo "warmup=$WARMUP"
 	echo "rounds=$ROUNDS"
@@ -176,8 +207,8 @@ fi
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/run.properties"
 
-server_pid() { case $1 in servercore) echo "$SC_PID" ;; baseline) echo "$BL_PID" ;; lp) echo "$LP_PID" ;; typed) echo "$TY_PID" ;; esac; }
-server_port() { case $1 in servercore) echo "$SC_PORT" ;; baseline) echo "$BL_PORT" ;; lp) echo "$LP_PORT" ;; typed) echo "$TY_PORT" ;; esac; }
+server_pid() { case $1 in servercore) echo "$SC_PID" ;; baseline) echo "$BL_PID" ;; native) echo "$NA_PID" ;; lp) echo "$LP_PID" ;; typed) echo "$TY_PID" ;; esac; }
+server_port() { case $1 in servercore) echo "$SC_PORT" ;; baseline) echo "$BL_PORT" ;; native) echo "$NATIVE_PORT" ;; lp) echo "$LP_PORT" ;; typed) echo "$TY_PORT" ;; esac; }
 # What the load client must send to each server: its framing and, for the typed server, an Echo message.
 server_args() {
 	case $1 in
@@ -235,14 +266,14 @@ warm_up() { # servers...
 	done
 }
 
-run_loads() { # server-a server-b loads...
-	local a=$1 b=$2
-	shift 2
+run_loads() { # "servers in turn" loads...
+	local servers=$1
+	shift
 	for entry in "$@"; do
 		load=${entry%%|*}
 		read -r -a args <<< "${entry#*|}"
 		for round in $(seq 1 "$ROUNDS"); do
-			for server in "$a" "$b"; do
+			for server in $servers; do
 				wait_drained "$(server_port "$server")"
 				client "$server" "$load" "$round" "${args[@]}" --warmup "$WARMUP" --duration "$DURATION"
 			done
@@ -261,7 +292,12 @@ LOADS=(
 	"stream4|--mode stream --connections 4 --size 16KiB"
 )
 if section messages; then
-	run_loads servercore baseline "${LOADS[@]}"
+	run_loads "servercore baseline $( [ "$NATIVE" = 1 ] && echo native )" "${LOADS[@]}"
+	if [ -n "$NA_PID" ]; then
+		kill "$NA_PID" 2> /dev/null || true
+		wait "$NA_PID" 2> /dev/null || true
+		NA_PID=
+	fi
 fi
 
 # Held sessions, on freshly started servers for every round: live heap (a class histogram forces a full GC
@@ -306,7 +342,7 @@ if section typed; then
 	log "$TY_DESC"
 	echo "typed_servers=$LP_DESC; typed game server: $TY_DESC" >> "$OUT/run.properties"
 	warm_up lp typed
-	run_loads typed lp \
+	run_loads "typed lp" \
 		"pp100|--mode ping-pong --connections 100 --size 64" \
 		"pipe100|--mode pipelined --connections 100 --pipeline 16 --size 64"
 	kill "$LP_PID" "$TY_PID" 2> /dev/null || true
@@ -349,6 +385,7 @@ echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run.properties"
 echo "elapsed_s=$(( $(date +%s) - started ))" >> "$OUT/run.properties"
 {
 	java -cp "$CP" dev.servercore.bench.BenchReport "$OUT"
+	section fanout || exit 0
 	echo
 	echo "Fan-out (servercore chat, line framing; delivery latency from send to each member's receipt):"
 	echo

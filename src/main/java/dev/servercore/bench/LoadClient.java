@@ -140,21 +140,32 @@ public final class LoadClient {
 		finally {
 			this.stopping = true;
 			this.ticker.shutdownNow();
-			closeGracefully();
+			long closeStart = System.nanoTime();
+			int closing = this.channels.size();
+			int leftOpen = closeGracefully();
+			if (this.options.mode() == BenchMode.CONNECT) {
+				// How long the server takes to close every held session once its clients have half-closed.
+				this.out.printf("closed %d sessions in %.3f s (%d still open after %s, closed by the client)%n", closing,
+						(System.nanoTime() - closeStart) / 1e9, leftOpen, format(SHUTDOWN_TIMEOUT));
+				this.out.flush();
+			}
 			loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
 		}
 	}
 
 	// Half-closes every connection and waits for the server to close it: a plain close while echoes are still
 	// arriving makes the kernel reset the connection, and the server would count RESET instead of PEER_CLOSED.
-	private void closeGracefully() {
+	// Returns how many the server had not closed within the wait.
+	private int closeGracefully() {
 		for (LoadConnection connection : this.connections) {
 			if (connection.channel() != null) {
 				connection.channel().eventLoop().execute(connection::finish);
 			}
 		}
 		this.channels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+		int leftOpen = this.channels.size();
 		this.channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+		return leftOpen;
 	}
 
 	private BenchSummary runMessages(EventLoops loops) {

@@ -34,6 +34,8 @@ public final class BenchReport {
 
 	private static final String LENGTH_PREFIXED = "lp";
 
+	private static final String NATIVE = "native";
+
 	private static final Pattern JSON_FIELD = Pattern.compile("^\\s*\"([^\"]+)\": \"?(.*?)\"?,?$");
 
 	private static final Pattern HISTOGRAM_ROW = Pattern
@@ -105,9 +107,62 @@ public final class BenchReport {
 			line("Client CPU near 1.00 s per second: the one-CPU load client was the limit of that load, so its "
 					+ "throughput ratio says less than the server CPU per million messages.");
 		}
+		nativeComparison(run);
 		heldBreakdown(Integer.parseInt(run.getProperty("sessions")));
 		typed(run);
 		return this.out.toString();
+	}
+
+	// servercore and the baseline as a ratio to the C epoll echo, measured in the same rounds (A B C A B C).
+	private void nativeComparison(Properties run) throws IOException {
+		if (results("pp1", NATIVE).isEmpty()) {
+			return;
+		}
+		line("");
+		line("### Against the C epoll echo (" + run.getProperty("transport") + " for the JVM servers)");
+		line("");
+		line("- " + run.getProperty("native") + " (`bench/echo-epoll.c`), pinned like the JVM servers, a third turn in "
+				+ "every round; medians of the rounds");
+		line("");
+		line("| load | figure | C epoll | servercore / C | baseline / C | target |");
+		line("| --- | --- | ---: | ---: | ---: | --- |");
+		nativeLoad("pp1", "1 connection, ping-pong, 64 B", "msgs_per_s", "msgs/s", "", "at most 1.10 (servercore)");
+		nativeLoad("pp100", "100 connections, ping-pong, 64 B", "msgs_per_s", "msgs/s", "at least 0.95 (servercore)",
+				"");
+		nativeLoad("pipe100", "100 connections, pipelined 16 x 64 B", "msgs_per_s", "msgs/s",
+				"at least 0.95 (servercore)", "");
+		nativeLoad("stream4", "4 connections, streaming 16 KiB", "mb_per_s", "MB/s", "at least 0.95 (servercore)", "");
+	}
+
+	private void nativeLoad(String load, String title, String throughputKey, String throughputName,
+			String throughputTarget, String p50Target) throws IOException {
+		List<Map<String, String>> c = results(load, NATIVE);
+		if (c.isEmpty()) {
+			row(title, "not run", "", "", "", "");
+			return;
+		}
+		List<Map<String, String>> servercore = results(load, SERVERCORE);
+		List<Map<String, String>> baseline = results(load, BASELINE);
+		nativeFigure(title, throughputName, c, servercore, baseline, (r) -> number(r, throughputKey),
+				throughputKey.equals("mb_per_s") ? 1 : 0, throughputTarget);
+		nativeFigure("", "latency p50 (us)", c, servercore, baseline, (r) -> number(r, "latency_p50_us"), 1,
+				p50Target);
+		nativeFigure("", "latency p99 (us)", c, servercore, baseline, (r) -> number(r, "latency_p99_us"), 1, "");
+		nativeFigure("", "server CPU s per million msgs", c, servercore, baseline,
+				(r) -> number(r, "server_cpu_s_per_million"), 2, "");
+	}
+
+	private void nativeFigure(String title, String name, List<Map<String, String>> c,
+			List<Map<String, String>> servercore, List<Map<String, String>> baseline,
+			ToDoubleFunction<Map<String, String>> value, int decimals, String target) {
+		double reference = median(c, value);
+		row(title, name, cell(c, value, decimals), ratio(median(servercore, value), reference),
+				ratio(median(baseline, value), reference), target);
+	}
+
+	private static String ratio(double value, double reference) {
+		return (reference != 0 && Double.isFinite(value) && Double.isFinite(reference))
+				? String.format(Locale.ROOT, "%.2f", value / reference) : "";
 	}
 
 	// Typed packets (a protobuf Echo through the @PacketHandler dispatch) against raw length-prefixed packets.
