@@ -73,7 +73,6 @@ public final class Session {
 
 	private final Channel channel;
 
-
 	private final long openedAtMillis;
 
 	// Counts the payload queued for this session against the cap and the server's memory budget.
