@@ -68,8 +68,9 @@ class SendQueueCapTests {
 					}
 					System.out.printf("%s: 8 senders x 200 KiB, cap %d KiB, client not reading: %d sends accepted, "
 							+ "peak queued %d KiB%n", transport, CAP / 1024, accepted.get(), peak.get() / 1024);
-					// The kernel takes a few KiB at most: one 200 KiB send fits under the cap, a second never does.
-					assertThat(accepted.get()).isEqualTo(1);
+					// One 200 KiB send fits under the cap; a second only if the kernel took most of the first meanwhile
+					// (seen once on NIO). What matters is below: the queue never held more than the cap.
+					assertThat(accepted.get()).isBetween(1, 2);
 					assertThat(peak.get()).isPositive().isLessThanOrEqualTo(CAP);
 					await().atMost(Duration.ofSeconds(10))
 						.until(() -> session.closeReason() == CloseReason.SLOW_CONSUMER && server.registry().size() == 0);
