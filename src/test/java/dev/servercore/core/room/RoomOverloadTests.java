@@ -84,6 +84,8 @@ class RoomOverloadTests {
 	void scheduledJobsRunOnTheRoomAfterTheirDelayAndCountAgainstTheCapacityUntilThen() {
 		Room room = this.rooms.create("timers", new RoomHandler() {
 		});
+		// The room's own start-up job counts against the capacity until it has run (seen on a cold JVM).
+		await().atMost(Duration.ofSeconds(10)).until(() -> room.queueDepth() == 0);
 		long start = System.nanoTime();
 		AtomicLong ranAfter = new AtomicLong(-1);
 		AtomicInteger offLoop = new AtomicInteger();
