@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# servercore's start-up time, by way of running it: the fat jar, the extracted jar with a CDS archive (Java 17,
-# the Dockerfile's way), and the extracted jar with Java 25's AOT cache.
+# servercore's start-up time, by way of running it: the fat jar, the extracted jar with a CDS archive (Java 17),
+# and the extracted jar with Java 25's AOT cache (the Dockerfile's way).
 #
 #   bench/startup.sh                       (5 starts of each way, interleaved; prints one Markdown table)
 #
@@ -13,10 +13,11 @@
 # Ways (METHODS):
 #   plain      java -jar target/servercore-exec.jar                                  (the README's command)
 #   extracted  java -jar servercore-exec.jar in the extracted folder, no archive     (what the archives start from)
-#   cds        the Dockerfile's command: extracted jar, -XX:SharedArchiveFile from a training run
+#   cds        the Java 17 way: extracted jar, -XX:SharedArchiveFile from a training run
 #              (-XX:ArchiveClassesAtExit with -Dspring.context.exit=onRefresh), JAVA_TOOL_OPTIONS as the chart sets them
-#   aot25      Java 25: extracted jar, -XX:AOTCache from a training run (-XX:AOTCacheOutput, same exit on refresh),
-#              with --enable-native-access=ALL-UNNAMED (Netty loads its native transport)
+#   aot25      the Dockerfile's command: Java 25, extracted jar, -XX:AOTCache from a training run (-XX:AOTCacheOutput,
+#              same exit on refresh), JDK_JAVA_OPTIONS as the Dockerfile sets them (native access for Netty's
+#              transport, sun.misc.Unsafe allowed) and JAVA_TOOL_OPTIONS as the chart sets them
 #
 # Settings, as environment variables:
 #   RUNS (5), METHODS ("plain extracted cds aot25"), TCP_PORT (27400), HTTP_PORT (27401)
@@ -33,11 +34,12 @@ HTTP_PORT="${HTTP_PORT:-27401}"
 JAVA="${JAVA:-java}"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 JAVA_TOOL_OPTIONS_CHART="${JAVA_TOOL_OPTIONS_CHART:--XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
+JDK_JAVA_OPTIONS_25="${JDK_JAVA_OPTIONS_25:---enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow}"
 
 cd "$(dirname "$0")/.."
 OUT="${OUT:-target/startup/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT" target/bench
-unset JAVA_TOOL_OPTIONS
+unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
 
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/servercore-exec.jar ]; then
 	echo "building (tests skipped)"
@@ -67,7 +69,8 @@ fi
 if [[ " $METHODS " == *" aot25 "* ]]; then
 	if [ -x "$JAVA25" ]; then
 		echo "AOT cache training run (Java 25)"
-		(cd "$EXTRACTED" && "$JAVA25" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput=application.aot -Dspring.context.exit=onRefresh \
+		(cd "$EXTRACTED" && JDK_JAVA_OPTIONS="$JDK_JAVA_OPTIONS_25" JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS_CHART" \
+			"$JAVA25" -XX:AOTCacheOutput=application.aot -Dspring.context.exit=onRefresh \
 			-jar servercore-exec.jar "${ARGS[@]}" > "$PWD/../aot-training.log" 2>&1)
 	else
 		echo "no Java 25 at $JAVA25: skipping aot25"
@@ -84,8 +87,9 @@ start_once() { # method run
 			"${ARGS[@]}") || figures="" ;;
 		cds) figures=$(cd "$EXTRACTED" && JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS_CHART" "$PROBE" "$TCP_PORT" "$HTTP_PORT" \
 			"$log" "$JAVA" -XX:SharedArchiveFile=application.jsa -jar servercore-exec.jar "${ARGS[@]}") || figures="" ;;
-		aot25) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA25" --enable-native-access=ALL-UNNAMED -XX:AOTCache=application.aot \
-			-jar servercore-exec.jar "${ARGS[@]}") || figures="" ;;
+		aot25) figures=$(cd "$EXTRACTED" && JDK_JAVA_OPTIONS="$JDK_JAVA_OPTIONS_25" JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS_CHART" \
+			"$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA25" -XX:AOTCache=application.aot -jar servercore-exec.jar \
+			"${ARGS[@]}") || figures="" ;;
 	esac
 	if [ -z "$figures" ]; then
 		echo "$method start $2 failed or timed out (see $log)" >&2

@@ -12,7 +12,8 @@
 # Scenarios: scale memory partial reset slowloris headers flood random throw sigterm soak.
 # Options: --quick, --scale F (sizes times F), --minutes M (soak), --transport auto|io_uring|epoll|nio (servers
 # of every scenario but reset, which runs all three), --leak-detection LEVEL (paranoid), --out DIR
-# (target/reliability/<date>), --no-build (use the jar as it is).
+# (target/reliability/<date>), --senders 1000,2000 (the memory attack's sizes; 100,500,1000,2000),
+# --no-build (use the jar as it is).
 # Needs Java 17 (a JDK: javac, jar, jcmd) and Linux (/proc); nothing else. Results: <out>/summary.txt,
 # results.txt, every process's log, soak.csv and soak.png.
 set -euo pipefail

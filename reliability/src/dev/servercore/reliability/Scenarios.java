@@ -159,7 +159,7 @@ final class Scenarios {
 	List<Result> memory() {
 		List<Result> results = new ArrayList<>();
 		long duration = secs(15, 10);
-		for (int full : new int[] { 100, 500, 1000, 2000 }) {
+		for (int full : this.suite.memorySenders) {
 			int senders = n(full);
 			Server server = Server.start(this.suite, "memory-" + full, List.of(), false);
 			try {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class Suite {
 
 	long fdLimit = -1;
 
+	int[] memorySenders = { 100, 500, 1000, 2000 };
+
 	public static void main(String[] args) throws IOException {
 		Suite suite = new Suite();
 		List<String> wanted = new ArrayList<>();
@@ -63,6 +66,8 @@ public final class Suite {
 				case "--transport" -> suite.transport = args[++i];
 				case "--leak-detection" -> suite.leakLevel = args[++i];
 				case "--fd-limit" -> suite.fdLimit = Long.parseLong(args[++i]);
+				case "--senders" -> suite.memorySenders = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
+					.toArray();
 				default -> {
 					if (!SCENARIOS.contains(args[i]) && !args[i].equals("all")) {
 						System.err.println("Unknown scenario or option: " + args[i] + " (scenarios: " + SCENARIOS + ")");

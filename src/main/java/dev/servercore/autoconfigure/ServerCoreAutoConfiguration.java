@@ -19,6 +19,7 @@ import dev.servercore.core.SessionRegistry;
 import dev.servercore.core.SessionSettings;
 import dev.servercore.core.Transport;
 import dev.servercore.diagnostics.InvalidSettingException;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import reactor.netty.tcp.TcpServer;
 
@@ -181,7 +182,18 @@ public final class ServerCoreAutoConfiguration {
 		WriteBufferWaterMark waterMark = new WriteBufferWaterMark((int) send.getLowWaterMark().toBytes(),
 				(int) send.getHighWaterMark().toBytes());
 		TcpServer server = ServerCore.tcpServer(properties.getHost(), properties.getPort(), loops, pipeline,
-				waterMark);
+				waterMark)
+			.childOption(ChannelOption.RCVBUF_ALLOCATOR,
+					ServerCore.receiveAllocator(properties.getIo().getMaxMessagesPerRead()));
+		// Bounded kernel buffers: what a client leaves unread or unsent there counts against no other limit.
+		long sendBuffer = properties.getIo().getSocketSendBuffer().toBytes();
+		if (sendBuffer > 0) {
+			server = server.childOption(ChannelOption.SO_SNDBUF, (int) sendBuffer);
+		}
+		long receiveBuffer = properties.getIo().getSocketReceiveBuffer().toBytes();
+		if (receiveBuffer > 0) {
+			server = server.childOption(ChannelOption.SO_RCVBUF, (int) receiveBuffer);
+		}
 		for (TcpServerCustomizer customizer : customizers.orderedStream().toList()) {
 			server = customizer.customize(server);
 		}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.IoUringSettings;
+import dev.servercore.core.ServerCore;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -181,6 +182,12 @@ public class ServerCoreProperties implements Validator {
 		if (properties.io.workers != null && properties.io.workers < 1) {
 			reject(errors, "io.workers", "io.workers must be at least 1, was: " + properties.io.workers);
 		}
+		socketBuffer(errors, "io.socketSendBuffer", "io.socket-send-buffer", properties.io.socketSendBuffer);
+		socketBuffer(errors, "io.socketReceiveBuffer", "io.socket-receive-buffer", properties.io.socketReceiveBuffer);
+		if (properties.io.maxMessagesPerRead < 1) {
+			reject(errors, "io.maxMessagesPerRead",
+					"io.max-messages-per-read must be at least 1, was: " + properties.io.maxMessagesPerRead);
+		}
 		Send send = properties.send;
 		if (send.lowWaterMark.toBytes() > send.highWaterMark.toBytes()) {
 			reject(errors, "send.lowWaterMark", "send.low-water-mark (" + send.lowWaterMark
@@ -207,6 +214,12 @@ public class ServerCoreProperties implements Validator {
 	private static void notNegative(Errors errors, String field, String key, Duration value) {
 		if (value == null || value.isNegative()) {
 			reject(errors, field, key + " must not be negative, was: " + value);
+		}
+	}
+
+	private static void socketBuffer(Errors errors, String field, String key, DataSize value) {
+		if (value == null || value.toBytes() < 0 || value.toBytes() > Integer.MAX_VALUE / 2) {
+			reject(errors, field, key + " must be between 0 (the kernel's choice) and 1GB, was: " + value);
 		}
 	}
 
@@ -452,7 +465,53 @@ public class ServerCoreProperties implements Validator {
 		 */
 		private Duration probeInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Reads (each up to 64 KiB) one session gets in one turn of its event loop before the loop serves the
+		 * others. Netty's default is 16 (1 MiB); lower keeps a session that floods the server from delaying the
+		 * other sessions on its loop, higher saves a few wake-ups for bulk streams.
+		 */
+		private int maxMessagesPerRead = ServerCore.DEFAULT_MAX_MESSAGES_PER_READ;
+
+		/**
+		 * Kernel send buffer of every session (SO_SNDBUF; Linux reserves twice the value). What a client does not
+		 * read waits there before it counts in servercore's send queue: without a bound the kernel grows it to
+		 * net.ipv4.tcp_wmem's maximum (4 MiB) per session, outside every servercore limit. 0 leaves it to the
+		 * kernel.
+		 */
+		private DataSize socketSendBuffer = DataSize.ofKilobytes(64);
+
+		/**
+		 * Kernel receive buffer of every session (SO_RCVBUF; Linux reserves twice the value): what a client sent
+		 * that servercore has not read yet, for example while the memory budget paused its reading. Without a
+		 * bound the kernel grows it to net.ipv4.tcp_rmem's maximum per session. 0 leaves it to the kernel.
+		 */
+		private DataSize socketReceiveBuffer = DataSize.ofKilobytes(64);
+
 		private final IoUring ioUring = new IoUring();
+
+		public DataSize getSocketSendBuffer() {
+			return this.socketSendBuffer;
+		}
+
+		public void setSocketSendBuffer(DataSize socketSendBuffer) {
+			this.socketSendBuffer = socketSendBuffer;
+		}
+
+		public DataSize getSocketReceiveBuffer() {
+			return this.socketReceiveBuffer;
+		}
+
+		public void setSocketReceiveBuffer(DataSize socketReceiveBuffer) {
+			this.socketReceiveBuffer = socketReceiveBuffer;
+		}
+
+		public int getMaxMessagesPerRead() {
+			return this.maxMessagesPerRead;
+		}
+
+		public void setMaxMessagesPerRead(int maxMessagesPerRead) {
+			this.maxMessagesPerRead = maxMessagesPerRead;
+		}
 
 		public IoUring getIoUring() {
 			return this.ioUring;

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -268,7 +269,7 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		CloseReason reason = reasonFor(cause);
-		if (reason == CloseReason.RESET && this.inputShutdown) {
+		if (reason == CloseReason.RESET && this.inputShutdown && !isResetWhileEstablished(cause)) {
 			// A write to a peer that had closed its side: that peer closed, it did not fail.
 			reason = CloseReason.PEER_CLOSED;
 		}
@@ -331,6 +332,15 @@ final class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 		catch (Throwable ex) {
 			logger.warn("Session {}: ServerMetrics.{} failed", this.session.id(), name, ex);
 		}
+	}
+
+	// Linux reports a reset that came while the connection was established as ECONNRESET, and one that came after
+	// the peer's FIN (the peer closed, then refused our answer) as EPIPE. On io_uring a write and a read in flight
+	// race for that error: when the write takes the ECONNRESET, the read sees only the end of input, and the
+	// session would count a reset as PEER_CLOSED.
+	private static boolean isResetWhileEstablished(Throwable cause) {
+		return cause instanceof Errors.NativeIoException nativeCause
+				&& nativeCause.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE;
 	}
 
 	static CloseReason reasonFor(Throwable cause) {

@@ -20,6 +20,8 @@ import dev.servercore.core.SessionRegistry;
 import dev.servercore.support.EchoHandlerConfiguration;
 import dev.servercore.support.TestClient;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +142,12 @@ class ServerCoreApplicationTests {
 			// The configured write-buffer water marks (defaults 32 KiB / 64 KiB) are on the session's channel.
 			assertThat(session.channel().config().getWriteBufferLowWaterMark()).isEqualTo(32 * 1024);
 			assertThat(session.channel().config().getWriteBufferHighWaterMark()).isEqualTo(64 * 1024);
+			// A session gets 4 reads per turn of its loop (servercore.io.max-messages-per-read), not Netty's 16.
+			assertThat(session.channel().config().<MaxMessagesRecvByteBufAllocator>getRecvByteBufAllocator()
+				.maxMessagesPerRead()).isEqualTo(4);
+			// Bounded kernel buffers (servercore.io.socket-send-buffer and -receive-buffer, 64 KiB; Linux reserves twice).
+			assertThat(session.channel().config().getOption(ChannelOption.SO_SNDBUF)).isEqualTo(128 * 1024);
+			assertThat(session.channel().config().getOption(ChannelOption.SO_RCVBUF)).isEqualTo(128 * 1024);
 		}
 	}
 

@@ -23,7 +23,8 @@ class ServerCorePropertiesValidationTests {
 			"servercore.shutdown.drain-timeout=-1s | servercore.shutdown.drain-timeout must not be negative",
 			"servercore.send.queue-cap=32KB | servercore.send.queue-cap (32768B) must not be below servercore.send.high-water-mark (65536B)",
 			"servercore.send.low-water-mark=128KB | servercore.send.low-water-mark (131072B) must not be above servercore.send.high-water-mark",
-			"servercore.limits.max-sessions=-1 | servercore.limits.max-sessions must not be negative" })
+			"servercore.limits.max-sessions=-1 | servercore.limits.max-sessions must not be negative",
+			"servercore.io.max-messages-per-read=0 | servercore.io.max-messages-per-read must be at least 1" })
 	void aBadSettingFailsStartUpNamingTheKey(String settings, String message) {
 		this.runner.withPropertyValues(settings.trim().split(",")).run((context) -> {
 			assertThat(context).hasFailed();
