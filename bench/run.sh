@@ -16,6 +16,7 @@
 #
 # Settings, as environment variables:
 #   SECTIONS ("messages held typed fanout")  which parts to run, e.g. SECTIONS=typed for the typed comparison alone;
+#   ONLY (all)                     message loads to run, by name: pp1 pp100 pipe100 stream4
 #                                  SECTIONS=tls runs the TLS comparison (bench/tls.sh, not in the default list)
 #   DURATION (5s), WARMUP (3s)     measured time and excluded warm-up of every run
 #   ROUNDS (3)                     rounds of servercore then baseline for each message load
@@ -291,6 +292,14 @@ LOADS=(
 	"pipe100|--mode pipelined --connections 100 --pipeline 16 --size 64"
 	"stream4|--mode stream --connections 4 --size 16KiB"
 )
+# ONLY="stream4 pp1": just these message loads.
+if [ -n "${ONLY:-}" ]; then
+	selected=()
+	for load in "${LOADS[@]}"; do
+		[[ " $ONLY " == *" ${load%%|*} "* ]] && selected+=("$load")
+	done
+	LOADS=("${selected[@]}")
+fi
 if section messages; then
 	run_loads "servercore baseline $( [ "$NATIVE" = 1 ] && echo native )" "${LOADS[@]}"
 	if [ -n "$NA_PID" ]; then

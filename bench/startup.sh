@@ -39,6 +39,8 @@ JDK_JAVA_OPTIONS_25="${JDK_JAVA_OPTIONS_25:---enable-native-access=ALL-UNNAMED -
 cd "$(dirname "$0")/.."
 OUT="${OUT:-target/startup/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT" target/bench
+# Absolute: the starts run from other folders.
+OUT=$(cd "$OUT" && pwd)
 unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
 
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/servercore-exec.jar ]; then
@@ -55,7 +57,7 @@ PROBE="$PWD/target/bench/startup-probe"
 ARGS=(--servercore.port="$TCP_PORT" --server.port="$HTTP_PORT")
 
 # The extracted jar, as the Dockerfile lays it out (servercore-exec.jar and lib/ in one folder).
-EXTRACTED="$PWD/$OUT/extracted"
+EXTRACTED="$OUT/extracted"
 rm -rf "$EXTRACTED"
 "$JAVA" -Djarmode=tools -jar target/servercore-exec.jar extract --destination "$EXTRACTED" > /dev/null
 
@@ -80,7 +82,7 @@ fi
 
 # One start: the probe's figures plus Spring Boot's own line, as key=value on one line.
 start_once() { # method run
-	local method=$1 log="$PWD/$OUT/$1-$2.log" figures
+	local method=$1 log="$OUT/$1-$2.log" figures
 	case $method in
 		plain) figures=$("$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA" -jar target/servercore-exec.jar "${ARGS[@]}") || figures="" ;;
 		extracted) figures=$(cd "$EXTRACTED" && "$PROBE" "$TCP_PORT" "$HTTP_PORT" "$log" "$JAVA" -jar servercore-exec.jar \

@@ -145,9 +145,9 @@ class ServerCoreApplicationTests {
 			// A session gets 4 reads per turn of its loop (servercore.io.max-messages-per-read), not Netty's 16.
 			assertThat(session.channel().config().<MaxMessagesRecvByteBufAllocator>getRecvByteBufAllocator()
 				.maxMessagesPerRead()).isEqualTo(4);
-			// Bounded kernel buffers (servercore.io.socket-send-buffer and -receive-buffer, 64 KiB; Linux reserves twice).
+			// Bounded kernel buffers (servercore.io.socket-send-buffer 64KB, -receive-buffer 256KB; Linux reserves twice).
 			assertThat(session.channel().config().getOption(ChannelOption.SO_SNDBUF)).isEqualTo(128 * 1024);
-			assertThat(session.channel().config().getOption(ChannelOption.SO_RCVBUF)).isEqualTo(128 * 1024);
+			assertThat(session.channel().config().getOption(ChannelOption.SO_RCVBUF)).isEqualTo(512 * 1024);
 		}
 	}
 
