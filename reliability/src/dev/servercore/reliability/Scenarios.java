@@ -175,9 +175,12 @@ final class Scenarios {
 					Clients.Control control = Clients.control(this.suite, server, result.name, duration + 5);
 					Map<String, String> summary;
 					try (Checks.Sampler sampler = new Checks.Sampler(server)) {
+						// The attackers' own send buffers are bounded: on a real network they fill the attackers'
+						// hosts, here they would push this one host's TCP memory (net.ipv4.tcp_mem) into pressure,
+						// which drops the control's packets too.
 						List<String> args = new ArrayList<>(List.of("--mode", "no-read", "--size", "16KiB",
 								"--connections", Integer.toString(senders), "--bind", Clients.BIND, "--duration",
-								duration + "s"));
+								duration + "s", "--send-buffer", "64KiB"));
 						if (kind.equals("reconnect")) {
 							args.add("--reconnect");
 						}

@@ -154,6 +154,9 @@ public final class AttackClient {
 				.option(ChannelOption.TCP_NODELAY, true)
 				.option(ChannelOption.AUTO_READ, this.options.mode != AttackMode.NO_READ)
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.options.connectTimeout.toMillis());
+			if (this.options.sendBuffer > 0) {
+				this.bootstrap.option(ChannelOption.SO_SNDBUF, this.options.sendBuffer);
+			}
 			this.remote = new InetSocketAddress(this.options.host, this.options.port);
 			// The run's time counts from here: a slow start of the client's own loops does not shorten it.
 			start = System.nanoTime();

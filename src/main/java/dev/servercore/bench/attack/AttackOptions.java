@@ -81,6 +81,9 @@ public final class AttackOptions {
 
 	int maxPendingConnects = DEFAULT_MAX_PENDING_CONNECTS;
 
+	// The client's own kernel send buffer (SO_SNDBUF), 0 for the kernel's autotuning.
+	int sendBuffer;
+
 	private AttackOptions() {
 	}
 
@@ -139,6 +142,7 @@ public final class AttackOptions {
 				case "--json" -> options.json = Path.of(value);
 				case "--connect-timeout" -> options.connectTimeout = duration(name, value);
 				case "--max-pending-connects" -> options.maxPendingConnects = (int) number(name, value, 1, 1_000_000);
+				case "--send-buffer" -> options.sendBuffer = (int) size(name, value);
 				default -> throw new IllegalArgumentException("Unknown option: " + args[i] + " (see --help)");
 			}
 		}
@@ -199,6 +203,8 @@ public final class AttackOptions {
 				  --bind A,B,...            source addresses, used in turn (127.0.0.0/8 spreads ephemeral ports)
 				  --threads N, --transport auto|io_uring|epoll|nio   client event loops (default 1, auto)
 				  --connect-timeout TIME, --max-pending-connects N   (default 10s, 256)
+				  --send-buffer SIZE        the client's own SO_SNDBUF (default: the kernel's autotuning, up to
+				                            4 MiB a connection, which on the server's host counts in its TCP memory)
 				  --json FILE               also write the summary as JSON
 				""";
 	}
