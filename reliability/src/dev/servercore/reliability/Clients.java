@@ -13,6 +13,9 @@ final class Clients {
 
 	private static final List<String> CLIENT_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
 
+	// Echoes in flight per control connection: more than two seconds of its schedule at 50 per second.
+	private static final int CONTROL_IN_FLIGHT = 128;
+
 	// The control client's own first second (class loading, JIT, connecting) is not the server's stall.
 	private static final int CONTROL_WARMUP_SECONDS = 1;
 
@@ -22,7 +25,13 @@ final class Clients {
 	private Clients() {
 	}
 
-	/** A running control client (by default 2 connections, 100 echoes per second), every byte checked. */
+	/**
+	 * A running control client (by default 2 connections, 100 echoes per second), every byte checked. It sends on
+	 * its schedule whether or not the answers before have come, as a game client sends its inputs: each echo's
+	 * wait counts from its intended send time, so a server stall shows in full, and only once. A ping-pong client
+	 * (one echo in flight) would add its own queue: after a 0.54 s stall it sent the 27 echoes that fell due one
+	 * by one, each a round trip after the other, and reported 1.14 s (seen in a packet capture).
+	 */
 	record Control(Process process, Path log, Path json, long seconds) {
 
 		/** Waits for the end and checks: no error, no lost or changed byte, no round trip over 1 s. */
@@ -60,7 +69,7 @@ final class Clients {
 		Path json = suite.out.resolve(name + "-control.json");
 		List<String> args = new ArrayList<>(List.of("-jar", suite.jar.toString(), "bench", "--host", "127.0.0.1",
 				"--port", Integer.toString(server.port), "--connections", Integer.toString(connections), "--rate",
-				Integer.toString(rate), "--size", "64",
+				Integer.toString(rate), "--pipeline", Integer.toString(CONTROL_IN_FLIGHT), "--size", "64",
 				"--duration", seconds + "s", "--warmup", CONTROL_WARMUP_SECONDS + "s", "--no-progress", "--json",
 				json.toString()));
 		if (server.framing.equals("length-prefixed")) {
