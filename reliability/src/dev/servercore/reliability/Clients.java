@@ -56,7 +56,7 @@ final class Clients {
 			result.check(messages > 0, "control client: no echo completed");
 			result.check(errors == 0, "control client: " + errors + " connection errors");
 			result.check(mismatches == 0, "control client: " + mismatches + " lost or changed bytes");
-			result.check(maxMs <= 1000, String.format("control client: a round trip stalled %.0f ms (> 1 s)", maxMs));
+			result.check(maxMs <= 1000, String.format("control client: an echo waited %.0f ms (> 1 s)", maxMs));
 		}
 	}
 

@@ -185,15 +185,11 @@ public final class ServerCoreAutoConfiguration {
 				waterMark)
 			.childOption(ChannelOption.RCVBUF_ALLOCATOR,
 					ServerCore.receiveAllocator(properties.getIo().getMaxMessagesPerRead()));
-		// Bounded kernel buffers: what a client leaves unread or unsent there counts against no other limit.
+		// Kernel buffers: 0 removes servercore's bound and leaves them to the kernel's autotuning.
 		long sendBuffer = properties.getIo().getSocketSendBuffer().toBytes();
-		if (sendBuffer > 0) {
-			server = server.childOption(ChannelOption.SO_SNDBUF, (int) sendBuffer);
-		}
+		server = server.childOption(ChannelOption.SO_SNDBUF, (sendBuffer > 0) ? (int) sendBuffer : null);
 		long receiveBuffer = properties.getIo().getSocketReceiveBuffer().toBytes();
-		if (receiveBuffer > 0) {
-			server = server.childOption(ChannelOption.SO_RCVBUF, (int) receiveBuffer);
-		}
+		server = server.childOption(ChannelOption.SO_RCVBUF, (receiveBuffer > 0) ? (int) receiveBuffer : null);
 		for (TcpServerCustomizer customizer : customizers.orderedStream().toList()) {
 			server = customizer.customize(server);
 		}

@@ -5,7 +5,6 @@ import java.time.Duration;
 import dev.servercore.core.DescriptorLimit;
 import dev.servercore.core.EventLoops;
 import dev.servercore.core.IoUringSettings;
-import dev.servercore.core.ServerCore;
 import dev.servercore.core.Transport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -470,7 +469,7 @@ public class ServerCoreProperties implements Validator {
 		 * others. Netty's default is 16 (1 MiB); lower keeps a session that floods the server from delaying the
 		 * other sessions on its loop, higher saves a few wake-ups for bulk streams.
 		 */
-		private int maxMessagesPerRead = ServerCore.DEFAULT_MAX_MESSAGES_PER_READ;
+		private int maxMessagesPerRead = 4;
 
 		/**
 		 * Kernel send buffer of every session (SO_SNDBUF; Linux reserves twice the value). What a client does not

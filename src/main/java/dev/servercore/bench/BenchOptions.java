@@ -428,7 +428,9 @@ public final class BenchOptions {
 				  --warmup TIME               traffic before measuring, excluded from results (default 2s)
 				  --rate R                    messages/s over all connections (latency then corrected for
 				                              coordinated omission), or connections opened/s in connect mode
-				                              (default 0: as fast as possible)
+				                              (default 0: as fast as possible); in ping-pong mode a late answer
+				                              also delays the messages due behind it, add --pipeline N to send
+				                              on schedule with up to N in flight
 				  --framing raw|length-prefixed   as the server's servercore.framing (default raw)
 				  --length-field-bytes 2|4    length header size (default 4)
 				  --byte-order big|little     length header byte order (default big)

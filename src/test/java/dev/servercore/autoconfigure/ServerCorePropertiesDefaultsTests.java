@@ -23,6 +23,10 @@ class ServerCorePropertiesDefaultsTests {
 		assertThat(properties.getIo().getThreadNamePrefix()).isEqualTo(EventLoops.DEFAULT_THREAD_NAME_PREFIX);
 		assertThat(properties.getIo().resolvedWorkers()).isEqualTo(EventLoops.DEFAULT_WORKERS);
 		assertThat(properties.getIo().getProbeInterval()).isEqualTo(LoopProbe.DEFAULT_INTERVAL);
+		assertThat(properties.getIo().getMaxMessagesPerRead()).isEqualTo(ServerCore.DEFAULT_MAX_MESSAGES_PER_READ);
+		assertThat(properties.getIo().getSocketSendBuffer().toBytes()).isEqualTo(ServerCore.DEFAULT_SOCKET_SEND_BUFFER);
+		assertThat(properties.getIo().getSocketReceiveBuffer().toBytes())
+			.isEqualTo(ServerCore.DEFAULT_SOCKET_RECEIVE_BUFFER);
 		assertThat(properties.getHealth().getLoopDeadline()).isEqualTo(LoopProbe.DEFAULT_DEADLINE);
 		assertThat(properties.getShutdown().getDrainTimeout()).isEqualTo(ServerCore.DEFAULT_DRAIN_TIMEOUT);
 		assertThat(properties.getPacket().getLengthFieldBytes()).isEqualTo(PacketFraming.DEFAULT_LENGTH_FIELD_BYTES);
