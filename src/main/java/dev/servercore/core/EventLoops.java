@@ -94,6 +94,11 @@ public final class EventLoops implements LoopResources {
 		}
 		Objects.requireNonNull(ioUring, "ioUring");
 		Transport resolved = transport.resolve();
+		if (resolved == Transport.IO_URING && Transport.isPollAddMultishotEnabled()) {
+			logger.warn("io_uring polls are multishot ({}=true, or Netty's io_uring classes loaded before servercore's "
+					+ "Transport): a reset arriving with a client's last bytes may go unseen until the idle timeout",
+					Transport.POLL_ADD_MULTISHOT);
+		}
 		EventLoops loops = new EventLoops(resolved, workers, threadNamePrefix,
 				decorator.apply(resolved.ioHandlerFactory(ioUring)));
 		logger.debug("Event loops: transport {} (requested {}), {} workers", resolved.displayName(),

@@ -20,9 +20,14 @@ import io.netty.channel.uring.IoUringSocketChannel;
  * The I/O mechanism under the event loops: the JVM's counterpart of the completion port.
  *
  * <p>{@code IO_URING} is Linux's completion API and the closest match to IOCP; {@code EPOLL} and {@code NIO}
- * are readiness based. {@code AUTO} takes epoll where it works, else NIO: io_uring is opt-in, because it can
- * miss a reset that arrives with data (docs/known-issues.md), container runtimes' default seccomp profiles
- * block it, and on this project's benchmarks it was not ahead of epoll overall (docs/performance.md).
+ * are readiness based. {@code AUTO} takes epoll where it works, else NIO: io_uring is opt-in, because
+ * container runtimes' default seccomp profiles block it, and on this project's benchmarks it was not ahead of
+ * epoll overall (docs/performance.md).
+ *
+ * <p>Loading this class turns Netty's multishot POLLIN off for io_uring ({@value #POLL_ADD_MULTISHOT}, unless
+ * set already): that poll is edge-triggered, so when a client's last bytes and its reset arrive together the
+ * read of the bytes uses the only wake-up and the reset is never seen; the session would stay open until a
+ * timeout. A single-shot poll checks the socket when it is armed and sees the reset.
  */
 public enum Transport {
 
@@ -37,6 +42,15 @@ public enum Transport {
 
 	/** Java NIO selectors, available everywhere. */
 	NIO;
+
+	/** Netty's switch for io_uring's multishot POLLIN, read once when its io_uring classes load. */
+	public static final String POLL_ADD_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
+
+	static {
+		if (System.getProperty(POLL_ADD_MULTISHOT) == null) {
+			System.setProperty(POLL_ADD_MULTISHOT, "false");
+		}
+	}
 
 	/**
 	 * Resolves {@code AUTO} to a concrete transport and checks that a concrete one is available.
@@ -120,6 +134,11 @@ public enum Transport {
 		catch (LinkageError ex) {
 			return false;
 		}
+	}
+
+	// Whether Netty's io_uring runs with multishot POLLIN (see the class comment); only called once available.
+	static boolean isPollAddMultishotEnabled() {
+		return IoUring.isPollAddMultishotEnabled();
 	}
 
 	private static Throwable ioUringCause() {

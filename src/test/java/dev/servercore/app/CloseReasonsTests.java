@@ -106,9 +106,8 @@ class CloseReasonsTests {
 	void reset() {
 		provoke(CloseReason.RESET, (client) -> {
 			echo(client, "hello");
-			// Mid-packet: a header announcing 100 bytes and 3 of them, then a reset (SO_LINGER 0). The reset
-			// follows the server's read of those bytes: io_uring can miss a reset that arrives in the same
-			// completion as data (see README, Known issues).
+			// Mid-packet: a header announcing 100 bytes and 3 of them, then a reset (SO_LINGER 0) once the server
+			// has read them (ResetStormTests has the reset arriving with the bytes).
 			client.send(new byte[] { 0, 0, 0, 100, 1, 2, 3 });
 			long id = this.ids.get(client.socket().getLocalPort());
 			await().atMost(WAIT).until(() -> this.registry.find(id).map(Session::bytesReceived).orElse(0L) == 4 + 5 + 7);
