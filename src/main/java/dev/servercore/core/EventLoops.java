@@ -94,10 +94,11 @@ public final class EventLoops implements LoopResources {
 		}
 		Objects.requireNonNull(ioUring, "ioUring");
 		Transport resolved = transport.resolve();
-		if (resolved == Transport.IO_URING && Transport.isPollAddMultishotEnabled()) {
-			logger.warn("io_uring polls are multishot ({}=true, or Netty's io_uring classes loaded before servercore's "
-					+ "Transport): a reset arriving with a client's last bytes may go unseen until the idle timeout",
-					Transport.POLL_ADD_MULTISHOT);
+		if (resolved == Transport.IO_URING && Transport.isIoUringMultishotEnabled()) {
+			logger.warn("io_uring runs with multishot polls or accepts ({} or {} true, or Netty's io_uring classes "
+					+ "loaded before servercore's Transport): a reset arriving with a client's last bytes may go unseen "
+					+ "until the idle timeout, and a pause at the open-file limit keeps a core busy",
+					Transport.POLL_ADD_MULTISHOT, Transport.ACCEPT_MULTISHOT);
 		}
 		EventLoops loops = new EventLoops(resolved, workers, threadNamePrefix,
 				decorator.apply(resolved.ioHandlerFactory(ioUring)));

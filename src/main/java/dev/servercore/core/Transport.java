@@ -24,10 +24,12 @@ import io.netty.channel.uring.IoUringSocketChannel;
  * container runtimes' default seccomp profiles block it, and on this project's benchmarks it was not ahead of
  * epoll overall (docs/performance.md).
  *
- * <p>Loading this class turns Netty's multishot POLLIN off for io_uring ({@value #POLL_ADD_MULTISHOT}, unless
- * set already): that poll is edge-triggered, so when a client's last bytes and its reset arrive together the
- * read of the bytes uses the only wake-up and the reset is never seen; the session would stay open until a
- * timeout. A single-shot poll checks the socket when it is armed and sees the reset.
+ * <p>Loading this class turns two of Netty's io_uring multishot operations off, each unless the JVM sets it
+ * already. Multishot POLLIN ({@value #POLL_ADD_MULTISHOT}) is edge-triggered: when a client's last bytes and its
+ * reset arrive together, the read of the bytes uses the only wake-up and the reset is never seen (the session
+ * would stay open until a timeout); a single-shot poll checks the socket when it is armed. Multishot accept
+ * ({@value #ACCEPT_MULTISHOT}) stays armed while accepting is paused: out of descriptors, it completed with
+ * "Too many open files" for every queued client again and again and kept a core busy for the whole pause.
  */
 public enum Transport {
 
@@ -46,9 +48,14 @@ public enum Transport {
 	/** Netty's switch for io_uring's multishot POLLIN, read once when its io_uring classes load. */
 	public static final String POLL_ADD_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
 
+	/** Netty's switch for io_uring's multishot accept, read once when its io_uring classes load. */
+	public static final String ACCEPT_MULTISHOT = "io.netty.iouring.acceptMultiShotEnabled";
+
 	static {
-		if (System.getProperty(POLL_ADD_MULTISHOT) == null) {
-			System.setProperty(POLL_ADD_MULTISHOT, "false");
+		for (String property : new String[] { POLL_ADD_MULTISHOT, ACCEPT_MULTISHOT }) {
+			if (System.getProperty(property) == null) {
+				System.setProperty(property, "false");
+			}
 		}
 	}
 
@@ -136,9 +143,10 @@ public enum Transport {
 		}
 	}
 
-	// Whether Netty's io_uring runs with multishot POLLIN (see the class comment); only called once available.
-	static boolean isPollAddMultishotEnabled() {
-		return IoUring.isPollAddMultishotEnabled();
+	// Whether Netty's io_uring runs with a multishot operation servercore turns off (see the class comment); only
+	// called once io_uring is available.
+	static boolean isIoUringMultishotEnabled() {
+		return IoUring.isPollAddMultishotEnabled() || IoUring.isAcceptMultishotEnabled();
 	}
 
 	private static Throwable ioUringCause() {
