@@ -4,8 +4,8 @@
 # leaked buffer, heap / direct memory / descriptors back to the baseline, health UP). Prints one summary that
 # ends in PASS or FAIL (exit status 0 or 1).
 #
-#   reliability/run.sh                         every scenario at full size, soak 10 minutes (about 35 minutes)
-#   reliability/run.sh --quick                 a tenth of the sizes, shorter runs, soak 1 minute (about 8 minutes)
+#   reliability/run.sh                         every scenario at full size, soak 10 minutes (about 27 minutes)
+#   reliability/run.sh --quick                 a tenth of the sizes, shorter runs, soak 1 minute (about 15 minutes)
 #   reliability/run.sh slowloris headers       only these scenarios
 #   reliability/run.sh soak --minutes 30       a longer soak
 #
