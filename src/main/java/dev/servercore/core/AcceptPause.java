@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * On the listening channel: when an accept fails because the process or the system is out of file
  * descriptors ({@code EMFILE}, {@code ENFILE}), stops accepting for {@value #PAUSE_MILLIS} ms, logs once per
- * pause and counts it ({@link ServerMetrics#acceptPaused()}), the same on every transport. Without it the
- * io_uring listener retried at once, spinning a core while the limit lasted.
+ * pause and counts it ({@link ServerMetrics#acceptPaused()}), the same on every transport. On io_uring a pause
+ * stops accepting only with single-shot accepts: a multishot accept stays armed and spun a core (see
+ * {@link Transport}).
  *
  * <p>Sits first in the listener's pipeline; other accept errors go on to Reactor Netty's acceptor.
  */
